@@ -1,0 +1,67 @@
+import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
+import { PrerequisiteError } from '../stack/tools';
+import { StackError } from '../stack/stack';
+import { UsageError } from './errors';
+import { STACK_USAGE, stackCommand } from './stack-command';
+
+const USAGE = `sluice — durable ingestion of security telemetry on Temporal
+
+Usage:
+  ${STACK_USAGE.split('\n')[0]}
+  sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
+
+Run \`sluice <command> --help\` for a command's options.`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  stack: stackCommand,
+  config: async (argv) => {
+    if (argv.includes('--markdown')) {
+      process.stdout.write(`${configReferenceMarkdown()}\n`);
+      return 0;
+    }
+    const cfg = loadConfig();
+    const masked = JSON.stringify(cfg, (k, v) => (/password|secret/i.test(k) && v ? '***' : v), 2);
+    process.stdout.write(`${masked}\n`);
+    return 0;
+  },
+};
+
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`sluice: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError || e instanceof PrerequisiteError || e instanceof StackError) {
+      process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export function main(argv: string[]): void {
+  run(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`sluice: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Every Sluice setting, once: its environment name, its key in a config file, its kind, default and meaning.
+ * The loader validates against this table and the README's configuration reference is printed from it
+ * (`sluice config --markdown`), so the two cannot drift apart.
+ */
+export type Kind = 'string' | 'secret' | 'url' | 'port' | 'int' | 'bytes' | 'duration' | 'bool' | 'name';
+
+export interface Setting {
+  /** Dotted key in the config file, also the path in the resolved config object. */
+  key: string;
+  env: string;
+  kind: Kind;
+  /** A literal, or computed from settings earlier in this table (e.g. a URL from a stack port). */
+  default: string | ((resolved: Record<string, unknown>) => string);
+  doc: string;
+  /** Inclusive bounds for numeric kinds. */
+  min?: number;
+  max?: number;
+}
+
+const home = () => process.env.HOME ?? '/tmp';
+
+export const SETTINGS: readonly Setting[] = [
+  // Local stack: where tools and state live, and the loopback ports its services listen on.
+  { key: 'stack.home', env: 'SLUICE_HOME', kind: 'string', default: () => `${home()}/.cache/sluice`, doc: 'Cache for installed tools and the local stack state.' },
+  { key: 'stack.toolsDir', env: 'SLUICE_TOOLS_DIR', kind: 'string', default: (r) => `${r['stack.home']}/tools`, doc: 'Where pinned tools (temporal, minio, opensearch, fakesnow) are installed once and reused.' },
+  { key: 'stack.stateDir', env: 'SLUICE_STATE_DIR', kind: 'string', default: (r) => `${r['stack.home']}/state`, doc: 'Data, logs and pid files of the local stack (Temporal SQLite file, MinIO data, …).' },
+  { key: 'stack.temporalPort', env: 'SLUICE_TEMPORAL_PORT', kind: 'port', default: '7233', doc: 'Temporal frontend (gRPC) port of the local stack.' },
+  { key: 'stack.temporalUiPort', env: 'SLUICE_TEMPORAL_UI_PORT', kind: 'port', default: '8233', doc: 'Temporal Web UI port of the local stack.' },
+  { key: 'stack.minioPort', env: 'SLUICE_MINIO_PORT', kind: 'port', default: '9000', doc: 'MinIO S3 API port.' },
+  { key: 'stack.minioConsolePort', env: 'SLUICE_MINIO_CONSOLE_PORT', kind: 'port', default: '9001', doc: 'MinIO console port.' },
+  { key: 'stack.opensearchPort', env: 'SLUICE_OPENSEARCH_PORT', kind: 'port', default: '9200', doc: 'OpenSearch HTTP port.' },
+  { key: 'stack.opensearchTransportPort', env: 'SLUICE_OPENSEARCH_TRANSPORT_PORT', kind: 'port', default: '9300', doc: 'OpenSearch transport port (single node, loopback).' },
+  { key: 'stack.opensearchHeap', env: 'SLUICE_OPENSEARCH_HEAP', kind: 'string', default: '512m', doc: 'OpenSearch JVM heap (-Xms and -Xmx).' },
+  { key: 'stack.opensearchUser', env: 'SLUICE_OPENSEARCH_USER', kind: 'name', default: 'sluice-opensearch', doc: 'Unprivileged user OpenSearch runs as when the stack is started by root (created if missing).' },
+  { key: 'stack.fakesnowPort', env: 'SLUICE_FAKESNOW_PORT', kind: 'port', default: '64616', doc: 'Snowflake emulator (fakesnow) HTTP port.' },
+  { key: 'stack.startTimeout', env: 'SLUICE_STACK_START_TIMEOUT', kind: 'duration', default: '180s', doc: 'How long `stack up` waits for each service to become healthy.' },
+
+  // Temporal
+  { key: 'temporal.address', env: 'SLUICE_TEMPORAL_ADDRESS', kind: 'string', default: (r) => `127.0.0.1:${r['stack.temporalPort']}`, doc: 'Temporal frontend host:port.' },
+  { key: 'temporal.namespace', env: 'SLUICE_TEMPORAL_NAMESPACE', kind: 'name', default: 'default', doc: 'Temporal namespace.' },
+  { key: 'temporal.taskQueue', env: 'SLUICE_TASK_QUEUE', kind: 'name', default: 'sluice-ingest', doc: 'Task queue the workers poll and workflows are started on.' },
+  { key: 'temporal.uiUrl', env: 'SLUICE_TEMPORAL_UI_URL', kind: 'url', default: (r) => `http://127.0.0.1:${r['stack.temporalUiPort']}`, doc: 'Temporal Web UI base URL (for links printed by the CLI).' },
+
+  // S3
+  { key: 's3.endpoint', env: 'SLUICE_S3_ENDPOINT', kind: 'url', default: (r) => `http://127.0.0.1:${r['stack.minioPort']}`, doc: 'S3 endpoint (the local MinIO by default; an S3 regional endpoint in production).' },
+  { key: 's3.region', env: 'SLUICE_S3_REGION', kind: 'string', default: 'us-east-1', doc: 'S3 region.' },
+  { key: 's3.accessKeyId', env: 'SLUICE_S3_ACCESS_KEY_ID', kind: 'string', default: 'sluice', doc: 'S3 access key (the local MinIO root user).' },
+  { key: 's3.secretAccessKey', env: 'SLUICE_S3_SECRET_ACCESS_KEY', kind: 'secret', default: 'sluice-local-secret', doc: 'S3 secret key (the local MinIO root password, at least 8 characters).' },
+  { key: 's3.forcePathStyle', env: 'SLUICE_S3_FORCE_PATH_STYLE', kind: 'bool', default: 'true', doc: 'Path-style bucket addressing (needed for MinIO).' },
+  { key: 's3.landingBucket', env: 'SLUICE_BUCKET_LANDING', kind: 'name', default: 'sluice-landing', doc: 'Bucket where incoming files arrive (the CLI uploads local files here).' },
+  { key: 's3.stagingBucket', env: 'SLUICE_BUCKET_STAGING', kind: 'name', default: 'sluice-staging', doc: 'Bucket for record-aligned chunks (claim checks) between activities.' },
+  { key: 's3.processedBucket', env: 'SLUICE_BUCKET_PROCESSED', kind: 'name', default: 'sluice-processed', doc: 'Bucket for processed, partitioned gzip NDJSON.' },
+  { key: 's3.quarantineBucket', env: 'SLUICE_BUCKET_QUARANTINE', kind: 'name', default: 'sluice-quarantine', doc: 'Bucket for quarantined records and audit entries.' },
+
+  // OpenSearch
+  { key: 'opensearch.url', env: 'SLUICE_OPENSEARCH_URL', kind: 'url', default: (r) => `http://127.0.0.1:${r['stack.opensearchPort']}`, doc: 'OpenSearch URL.' },
+  { key: 'opensearch.username', env: 'SLUICE_OPENSEARCH_USERNAME', kind: 'string', default: '', doc: 'OpenSearch basic-auth user (empty: no auth, as in the local stack).' },
+  { key: 'opensearch.password', env: 'SLUICE_OPENSEARCH_PASSWORD', kind: 'secret', default: '', doc: 'OpenSearch basic-auth password.' },
+  { key: 'opensearch.indexPrefix', env: 'SLUICE_OPENSEARCH_INDEX_PREFIX', kind: 'name', default: 'sluice', doc: 'Prefix of the daily indices (<prefix>-<tenant>-<logtype>-<yyyy.mm.dd>).' },
+
+  // Snowflake
+  { key: 'snowflake.accessUrl', env: 'SLUICE_SNOWFLAKE_ACCESS_URL', kind: 'string', default: (r) => `http://127.0.0.1:${r['stack.fakesnowPort']}`, doc: 'Snowflake access URL; the local emulator by default, empty for the account URL.' },
+  { key: 'snowflake.account', env: 'SLUICE_SNOWFLAKE_ACCOUNT', kind: 'string', default: 'sluice', doc: 'Snowflake account identifier.' },
+  { key: 'snowflake.username', env: 'SLUICE_SNOWFLAKE_USERNAME', kind: 'string', default: 'sluice', doc: 'Snowflake user.' },
+  { key: 'snowflake.password', env: 'SLUICE_SNOWFLAKE_PASSWORD', kind: 'secret', default: 'sluice', doc: 'Snowflake password.' },
+  { key: 'snowflake.database', env: 'SLUICE_SNOWFLAKE_DATABASE', kind: 'name', default: 'SLUICE', doc: 'Snowflake database.' },
+  { key: 'snowflake.schema', env: 'SLUICE_SNOWFLAKE_SCHEMA', kind: 'name', default: 'PUBLIC', doc: 'Snowflake schema.' },
+  { key: 'snowflake.warehouse', env: 'SLUICE_SNOWFLAKE_WAREHOUSE', kind: 'string', default: '', doc: 'Snowflake warehouse (empty: the user default).' },
+  { key: 'snowflake.table', env: 'SLUICE_SNOWFLAKE_TABLE', kind: 'name', default: 'EVENTS', doc: 'Table the events land in (created by the migration step).' },
+  { key: 'snowflake.rowsPerStatement', env: 'SLUICE_SNOWFLAKE_ROWS_PER_STATEMENT', kind: 'int', default: '500', min: 1, max: 16_384, doc: 'Rows per multi-row INSERT statement.' },
+
+  // Pipeline
+  { key: 'pipeline.chunkTargetBytes', env: 'SLUICE_CHUNK_TARGET_BYTES', kind: 'bytes', default: '4MiB', min: 1024, doc: 'Target size of a record-aligned chunk (uncompressed).' },
+  { key: 'pipeline.maxRecordBytes', env: 'SLUICE_MAX_RECORD_BYTES', kind: 'bytes', default: '1MiB', min: 64, doc: 'Longest record accepted; longer ones are quarantined.' },
+  { key: 'pipeline.maxChunksInFlight', env: 'SLUICE_MAX_CHUNKS_IN_FLIGHT', kind: 'int', default: '4', min: 1, max: 256, doc: 'Chunks of one file processed at once (sliding window).' },
+
+  { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
+];

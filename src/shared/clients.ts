@@ -1,0 +1,69 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import snowflake from 'snowflake-sdk';
+import type { SluiceConfig } from '../config/load';
+
+/** Client factories: one place that turns configuration into real, connected clients. */
+
+export function createS3(cfg: SluiceConfig['s3']): S3Client {
+  return new S3Client({
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    forcePathStyle: cfg.forcePathStyle,
+    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    // The SDK's own retries are kept small: Temporal's activity retries are the durable ones.
+    maxAttempts: 3,
+  });
+}
+
+export function createOpenSearch(cfg: SluiceConfig['opensearch']): OpenSearchClient {
+  return new OpenSearchClient({
+    node: cfg.url,
+    auth: cfg.username ? { username: cfg.username, password: cfg.password } : undefined,
+    maxRetries: 0,
+    requestTimeout: 60_000,
+  });
+}
+
+let snowflakeConfigured = false;
+
+/** Opens a Snowflake connection with the real snowflake-sdk; the caller destroys it. */
+export async function connectSnowflake(cfg: SluiceConfig['snowflake']): Promise<snowflake.Connection> {
+  if (!snowflakeConfigured) {
+    // The SDK logs at INFO to stdout by default; Sluice's own logs say what matters.
+    snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);
+    snowflakeConfigured = true;
+  }
+  const conn = snowflake.createConnection({
+    account: cfg.account,
+    username: cfg.username,
+    password: cfg.password,
+    database: cfg.database,
+    schema: cfg.schema,
+    warehouse: cfg.warehouse || undefined,
+    accessUrl: cfg.accessUrl || undefined,
+    application: 'sluice',
+  } as snowflake.ConnectionOptions);
+  await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
+  return conn;
+}
+
+export interface SqlResult {
+  rows: Record<string, unknown>[];
+  updated: number;
+}
+
+export function execSql(conn: snowflake.Connection, sqlText: string, binds: snowflake.Binds = []): Promise<SqlResult> {
+  return new Promise((resolve, reject) =>
+    conn.execute({
+      sqlText,
+      binds,
+      complete: (err, stmt, rows) =>
+        err ? reject(err) : resolve({ rows: (rows ?? []) as Record<string, unknown>[], updated: stmt.getNumUpdatedRows() ?? 0 }),
+    }),
+  );
+}
+
+export function destroySnowflake(conn: snowflake.Connection): Promise<void> {
+  return new Promise((resolve) => conn.destroy(() => resolve()));
+}

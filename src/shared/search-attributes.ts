@@ -1,0 +1,22 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes: how operators find files in the Temporal Web UI and with `temporal workflow list`.
+ * Registered by the local stack at server start (and documented for production namespaces).
+ */
+export const PipelineStatus = defineSearchAttributeKey('PipelineStatus', SearchAttributeType.KEYWORD);
+export const Tenant = defineSearchAttributeKey('Tenant', SearchAttributeType.KEYWORD);
+export const SourceKey = defineSearchAttributeKey('SourceKey', SearchAttributeType.KEYWORD);
+export const FailedStage = defineSearchAttributeKey('FailedStage', SearchAttributeType.KEYWORD);
+export const LogType = defineSearchAttributeKey('LogType', SearchAttributeType.KEYWORD);
+export const AwaitingDecisionSince = defineSearchAttributeKey('AwaitingDecisionSince', SearchAttributeType.DATETIME);
+
+/** name → the type name `temporal server start-dev --search-attribute` and `temporal operator` take. */
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Datetime'> = {
+  PipelineStatus: 'Keyword',
+  Tenant: 'Keyword',
+  SourceKey: 'Keyword',
+  FailedStage: 'Keyword',
+  LogType: 'Keyword',
+  AwaitingDecisionSince: 'Datetime',
+};

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { eventTimeOf } from './event-time';
+import { extractIndicators, type Indicators } from './indicators';
+import type { Parser } from './parsers';
+
+export interface SourceRef {
+  bucket: string;
+  key: string;
+  etag: string;
+  chunk: number;
+  /** 1-based line number in the (decompressed) file. */
+  line: number;
+}
+
+/** The normalized record every sink receives. */
+export interface Envelope {
+  /** Deterministic, see rowId(). */
+  row_id: string;
+  tenant: string;
+  log_type: string;
+  /** ISO-8601 UTC with milliseconds, e.g. 2024-01-02T03:04:05.678Z. */
+  event_time: string;
+  event_time_source: 'record' | 'file';
+  /** ISO-8601 UTC. */
+  ingest_time: string;
+  source: SourceRef;
+  indicators: Indicators;
+  /** The parsed original record, untouched. */
+  event: Record<string, unknown>;
+}
+
+export interface NormalizeInput {
+  record: Record<string, unknown>;
+  parser: Parser;
+  tenant: string;
+  fileId: string;
+  source: SourceRef;
+  fileTime: Date;
+  ingestTime: Date;
+}
+
+/**
+ * First 32 hex chars of sha256(`${fileId}\n${line}`). Keyed by the line in the file rather than chunk and
+ * ordinal, so re-ingesting with another chunk size yields the same ids and sinks deduplicate on them.
+ */
+export function rowId(fileId: string, line: number): string {
+  return createHash('sha256').update(`${fileId}\n${line}`).digest('hex').slice(0, 32);
+}
+
+function isoOf(date: Date, what: string): string {
+  if (Number.isNaN(date.getTime())) throw new Error(`${what} is not a valid date`);
+  return date.toISOString();
+}
+
+export function normalize(input: NormalizeInput): Envelope {
+  const { record, parser, source } = input;
+  const recordTime = eventTimeOf(parser, record);
+  return {
+    row_id: rowId(input.fileId, source.line),
+    tenant: input.tenant,
+    log_type: parser.logType,
+    event_time: recordTime === undefined ? isoOf(input.fileTime, 'fileTime') : recordTime.toISOString(),
+    event_time_source: recordTime === undefined ? 'file' : 'record',
+    ingest_time: isoOf(input.ingestTime, 'ingestTime'),
+    source: { ...source },
+    indicators: extractIndicators(record),
+    event: record,
+  };
+}
