@@ -1,6 +1,6 @@
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
-import { PrerequisiteError } from '../stack/tools';
 import { StackError } from '../stack/stack';
+import { PrerequisiteError } from '../stack/tools';
 import { UsageError } from './errors';
 import { STACK_USAGE, stackCommand } from './stack-command';
 

@@ -45,7 +45,8 @@ export async function stackCommand(argv: string[]): Promise<number> {
     }
     case 'logs': {
       const lines = values.lines === undefined ? 100 : Number(values.lines);
-      if (!Number.isInteger(lines) || lines < 1) throw new UsageError(`--lines takes a positive whole number, got "${values.lines}"`);
+      if (!Number.isInteger(lines) || lines < 1)
+        throw new UsageError(`--lines takes a positive whole number, got "${values.lines}"`);
       process.stdout.write(`${stackLogs(cfg, service, lines)}\n`);
       return 0;
     }

@@ -52,15 +52,26 @@ export class ConfigError extends Error {
   }
 }
 
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Parses one raw value; returns the typed value or a message saying what was expected. */
 function parseValue(s: Setting, raw: string): { value: unknown } | { error: string } {
   const expect = (what: string) => ({ error: `${s.env} (${s.key}): expected ${what}, got ${JSON.stringify(raw)}` });
   const bounded = (n: number, what: string) => {
-    if (s.min !== undefined && n < s.min) return { error: `${s.env} (${s.key}): ${what} must be at least ${s.min}, got ${raw}` };
-    if (s.max !== undefined && n > s.max) return { error: `${s.env} (${s.key}): ${what} must be at most ${s.max}, got ${raw}` };
+    if (s.min !== undefined && n < s.min)
+      return { error: `${s.env} (${s.key}): ${what} must be at least ${s.min}, got ${raw}` };
+    if (s.max !== undefined && n > s.max)
+      return { error: `${s.env} (${s.key}): ${what} must be at most ${s.max}, got ${raw}` };
     return { value: n };
   };
   switch (s.kind satisfies Kind) {
@@ -72,7 +83,9 @@ function parseValue(s: Setting, raw: string): { value: unknown } | { error: stri
     case 'url':
       try {
         const u = new URL(raw);
-        return u.protocol === 'http:' || u.protocol === 'https:' ? { value: raw.replace(/\/+$/, '') } : expect('an http(s) URL');
+        return u.protocol === 'http:' || u.protocol === 'https:'
+          ? { value: raw.replace(/\/+$/, '') }
+          : expect('an http(s) URL');
       } catch {
         return expect('an http(s) URL');
       }
@@ -151,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
       }
       raw = String(fromFile);
     } else if (typeof s.default === 'function') {
-      raw = s.default(resolved);
+      raw = s.default(resolved, env);
       // Derived from a setting that was itself invalid: that one is already reported.
       if (raw.includes('undefined')) continue;
     } else raw = s.default;
@@ -164,7 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     problems.push(`SLUICE_LOG_LEVEL (log.level): expected debug, info, warn or error, got ${JSON.stringify(level)}`);
   }
   if (String(resolved['s3.secretAccessKey'] ?? '').length < 8) {
-    problems.push('SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)');
+    problems.push(
+      'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return unflatten(resolved) as unknown as SluiceConfig;
@@ -175,7 +190,10 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   for (const [path, value] of Object.entries(flat)) {
     const parts = path.split('.');
     let node = out;
-    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) {
+      node[p] ??= {};
+      node = node[p] as Record<string, unknown>;
+    }
     node[parts[parts.length - 1] as string] = value;
   }
   return out;
@@ -193,6 +211,6 @@ export function configReferenceMarkdown(): string {
 function describeComputedDefault(s: Setting): string {
   const placeholders: Record<string, unknown> = {};
   for (const other of SETTINGS) placeholders[other.key] = `<${other.env}>`;
-  const text = (s.default as (r: Record<string, unknown>) => string)(placeholders);
-  return text.replace('<SLUICE_HOME>', '~/.cache/sluice').replace(process.env.HOME ?? '\0', '~');
+  const text = (s.default as Exclude<Setting['default'], string>)(placeholders, { HOME: '~' });
+  return text.replace('<SLUICE_HOME>', '~/.cache/sluice');
 }

@@ -107,7 +107,12 @@ export class EventClock {
 export function formatTimestamp(micros: number, offsetMinutes: number, fractionDigits: number, zulu: boolean): string {
   const shifted = micros + offsetMinutes * 60_000_000;
   const wall = new Date(Math.floor(shifted / 1000)).toISOString().slice(0, 19);
-  const fraction = fractionDigits === 0 ? '' : `.${String(shifted % 1_000_000).padStart(6, '0').slice(0, fractionDigits)}`;
+  const fraction =
+    fractionDigits === 0
+      ? ''
+      : `.${String(shifted % 1_000_000)
+          .padStart(6, '0')
+          .slice(0, fractionDigits)}`;
   if (zulu && offsetMinutes === 0) return `${wall}${fraction}Z`;
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);

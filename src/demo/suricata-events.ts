@@ -22,9 +22,24 @@ const EVENT_TYPES = ['alert', 'http', 'dns', 'tls', 'fileinfo', 'flow', 'ssh'] a
 type SuricataType = (typeof EVENT_TYPES)[number];
 
 const SIGNATURES = [
-  { signature_id: 2024833, signature: 'ET POLICY Observed IP Lookup Domain in TLS SNI', category: 'Potential Corporate Privacy Violation', severity: 1 },
-  { signature_id: 2013028, signature: 'ET POLICY curl User-Agent Outbound', category: 'Attempted Information Leak', severity: 2 },
-  { signature_id: 2027865, signature: 'ET INFO Observed DNS Query to .cloud TLD', category: 'Potentially Bad Traffic', severity: 2 },
+  {
+    signature_id: 2024833,
+    signature: 'ET POLICY Observed IP Lookup Domain in TLS SNI',
+    category: 'Potential Corporate Privacy Violation',
+    severity: 1,
+  },
+  {
+    signature_id: 2013028,
+    signature: 'ET POLICY curl User-Agent Outbound',
+    category: 'Attempted Information Leak',
+    severity: 2,
+  },
+  {
+    signature_id: 2027865,
+    signature: 'ET INFO Observed DNS Query to .cloud TLD',
+    category: 'Potentially Bad Traffic',
+    severity: 2,
+  },
 ];
 
 const FILES = ['/downloads/setup.exe', '/ssdp/device-desc.xml', '/static/app.min.js', '/reports/q3.pdf'];
@@ -51,7 +66,17 @@ function typeFields(type: SuricataType, rng: Prng, domain: string): Record<strin
     case 'http':
       return { tx_id: 0, http };
     case 'dns':
-      return { dns: { type: 'answer', id: rng.int(1, 65535), rcode: 'NOERROR', rrname: domain, rrtype: 'A', ttl: rng.int(30, 3600), rdata: publicIpv4(rng) } };
+      return {
+        dns: {
+          type: 'answer',
+          id: rng.int(1, 65535),
+          rcode: 'NOERROR',
+          rrname: domain,
+          rrtype: 'A',
+          ttl: rng.int(30, 3600),
+          rdata: publicIpv4(rng),
+        },
+      };
     case 'tls':
       return {
         tls: {
@@ -70,13 +95,38 @@ function typeFields(type: SuricataType, rng: Prng, domain: string): Record<strin
       return {
         http,
         app_proto: 'http',
-        fileinfo: { filename: http.url, gaps: false, state: 'CLOSED', ...fileHashes(fileNumber), stored: false, size: http.length, tx_id: 0 },
+        fileinfo: {
+          filename: http.url,
+          gaps: false,
+          state: 'CLOSED',
+          ...fileHashes(fileNumber),
+          stored: false,
+          size: http.length,
+          tx_id: 0,
+        },
       };
     }
     case 'flow':
-      return { app_proto: 'failed', flow: { pkts_toserver: rng.int(1, 9), pkts_toclient: 0, bytes_toserver: rng.int(60, 900), bytes_toclient: 0, age: 0, state: 'new', reason: 'timeout', alerted: false } };
+      return {
+        app_proto: 'failed',
+        flow: {
+          pkts_toserver: rng.int(1, 9),
+          pkts_toclient: 0,
+          bytes_toserver: rng.int(60, 900),
+          bytes_toclient: 0,
+          age: 0,
+          state: 'new',
+          reason: 'timeout',
+          alerted: false,
+        },
+      };
     case 'ssh':
-      return { ssh: { client: { proto_version: '2.0', software_version: 'OpenSSH_9.6' }, server: { proto_version: '2.0', software_version: 'libssh_0.10.5' } } };
+      return {
+        ssh: {
+          client: { proto_version: '2.0', software_version: 'OpenSSH_9.6' },
+          server: { proto_version: '2.0', software_version: 'libssh_0.10.5' },
+        },
+      };
   }
 }
 

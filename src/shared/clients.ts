@@ -59,7 +59,9 @@ export function execSql(conn: snowflake.Connection, sqlText: string, binds: snow
       sqlText,
       binds,
       complete: (err, stmt, rows) =>
-        err ? reject(err) : resolve({ rows: (rows ?? []) as Record<string, unknown>[], updated: stmt.getNumUpdatedRows() ?? 0 }),
+        err
+          ? reject(err)
+          : resolve({ rows: (rows ?? []) as Record<string, unknown>[], updated: stmt.getNumUpdatedRows() ?? 0 }),
     }),
   );
 }

@@ -127,5 +127,8 @@ export async function httpOk(url: string, timeoutMs = 2000): Promise<{ status: n
 
 export function tailFile(file: string, lines: number): string {
   if (!existsSync(file)) return `(no log yet at ${file})`;
-  return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }

@@ -75,7 +75,9 @@ const temporal: Service = {
     try {
       connection = await Connection.connect({ address: cfg.temporal.address, connectTimeout: 2000 });
       await connection.workflowService.getSystemInfo({});
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: cfg.temporal.namespace });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({
+        namespace: cfg.temporal.namespace,
+      });
       const missing = Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((k) => !(k in (customAttributes ?? {})));
       if (missing.length) return `search attributes not registered yet: ${missing.join(', ')}`;
     } catch (e) {
@@ -123,7 +125,12 @@ const minio: Service = {
   async afterStart(cfg) {
     const s3 = createS3(cfg.s3);
     try {
-      for (const bucket of [cfg.s3.landingBucket, cfg.s3.stagingBucket, cfg.s3.processedBucket, cfg.s3.quarantineBucket]) {
+      for (const bucket of [
+        cfg.s3.landingBucket,
+        cfg.s3.stagingBucket,
+        cfg.s3.processedBucket,
+        cfg.s3.quarantineBucket,
+      ]) {
         try {
           await s3.send(new HeadBucketCommand({ Bucket: bucket }));
         } catch {
@@ -146,10 +153,15 @@ function opensearchLayout(cfg: SluiceConfig): { base: string; distDir: string; u
   }
   const user = cfg.stack.opensearchUser;
   if (spawnSync('id', ['-u', user]).status !== 0) {
-    const r = spawnSync('useradd', ['--system', '--create-home', '--home-dir', `/var/lib/${user}`, '--shell', '/usr/sbin/nologin', user], {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(`could not create the unprivileged user ${user} for OpenSearch: ${r.stderr.trim()}`);
+    const r = spawnSync(
+      'useradd',
+      ['--system', '--create-home', '--home-dir', `/var/lib/${user}`, '--shell', '/usr/sbin/nologin', user],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(`could not create the unprivileged user ${user} for OpenSearch: ${r.stderr.trim()}`);
   }
   const uid = Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout.trim());
   const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
@@ -223,7 +235,13 @@ const snowflake: Service = {
     mkdirSync(db, { recursive: true });
     return {
       command: python,
-      args: [path.join(STACK_ASSETS, 'fakesnow', 'serve.py'), '--port', String(cfg.stack.fakesnowPort), '--db-path', db],
+      args: [
+        path.join(STACK_ASSETS, 'fakesnow', 'serve.py'),
+        '--port',
+        String(cfg.stack.fakesnowPort),
+        '--db-path',
+        db,
+      ],
     };
   },
   async check(cfg) {

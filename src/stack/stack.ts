@@ -61,7 +61,9 @@ async function waitHealthy(cfg: SluiceConfig, svc: Service, progress: Progress):
     }
     const started = runningPid(proc);
     if (started === undefined && (await svc.check(cfg)) !== undefined) {
-      throw new StackError(`${svc.name} exited during start-up; last lines of its log ${proc.logFile}:\n${tailFile(proc.logFile, 30)}`);
+      throw new StackError(
+        `${svc.name} exited during start-up; last lines of its log ${proc.logFile}:\n${tailFile(proc.logFile, 30)}`,
+      );
     }
     await sleep(1000);
   }
@@ -91,7 +93,15 @@ export async function stackStatus(cfg: SluiceConfig): Promise<ServiceStatus[]> {
       const pid = runningPid(proc);
       const problem = await svc.check(cfg);
       const state = pid !== undefined ? 'running' : problem === undefined ? 'external' : 'stopped';
-      return { name: svc.name, state, pid, healthy: problem === undefined, detail: problem, endpoint: svc.endpoint(cfg), log: proc.logFile };
+      return {
+        name: svc.name,
+        state,
+        pid,
+        healthy: problem === undefined,
+        detail: problem,
+        endpoint: svc.endpoint(cfg),
+        log: proc.logFile,
+      };
     }),
   );
 }
@@ -109,7 +119,12 @@ export function stackLogs(cfg: SluiceConfig, service: string | undefined, lines:
 export function formatStatus(rows: ServiceStatus[]): string {
   return rows
     .map((r) => {
-      const state = r.state === 'running' ? `running (pid ${r.pid})` : r.state === 'external' ? 'running (not started by this stack)' : 'stopped';
+      const state =
+        r.state === 'running'
+          ? `running (pid ${r.pid})`
+          : r.state === 'external'
+            ? 'running (not started by this stack)'
+            : 'stopped';
       const health = r.healthy ? 'healthy' : `unhealthy: ${r.detail}`;
       return `${r.name.padEnd(11)} ${state.padEnd(36)} ${health.padEnd(10)} ${r.endpoint}`;
     })

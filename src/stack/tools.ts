@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -50,7 +59,11 @@ async function runLogged(
   const out = createWriteStream(opts.log, { flags: 'w' });
   const started = Date.now();
   progress(`installing ${what} (log: ${opts.log})`);
-  const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    env: { ...process.env, ...opts.env },
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
   const tick = setInterval(() => progress(`  … ${what}: ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
@@ -83,7 +96,10 @@ async function goInstall(name: 'temporal' | 'minio', toolsDir: string, progress:
     `${name} ${pin.version} (go install; several minutes the first time)`,
     'go',
     ['install', `${pin.module}@${pin.version}`],
-    { env: { GOBIN: tmp, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' }, log: path.join(toolsDir, 'logs', `${name}-install.log`) },
+    {
+      env: { GOBIN: tmp, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
+      log: path.join(toolsDir, 'logs', `${name}-install.log`),
+    },
     progress,
   );
   renameSync(tmp, dir);
@@ -103,11 +119,20 @@ export async function ensureOpenSearchZip(toolsDir: string, progress: Progress):
   await runLogged(
     `opensearch ${version} (Maven Central)`,
     'mvn',
-    ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy', `-Dartifact=${artifact}:${version}:zip`, `-DoutputDirectory=${downloads}`],
+    [
+      '-B',
+      '-q',
+      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy',
+      `-Dartifact=${artifact}:${version}:zip`,
+      `-DoutputDirectory=${downloads}`,
+    ],
     { log: path.join(toolsDir, 'logs', 'opensearch-download.log') },
     progress,
   );
-  if (!existsSync(zip)) throw new Error(`Maven finished but ${zip} is missing; see ${path.join(toolsDir, 'logs', 'opensearch-download.log')}`);
+  if (!existsSync(zip))
+    throw new Error(
+      `Maven finished but ${zip} is missing; see ${path.join(toolsDir, 'logs', 'opensearch-download.log')}`,
+    );
   return zip;
 }
 
@@ -119,7 +144,13 @@ export async function extractOpenSearch(zip: string, dest: string, progress: Pro
   const tmp = `${home}.partial`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  await runLogged('opensearch (unpack)', python, ['-m', 'zipfile', '-e', zip, tmp], { log: path.join(dest, 'unpack.log') }, progress);
+  await runLogged(
+    'opensearch (unpack)',
+    python,
+    ['-m', 'zipfile', '-e', zip, tmp],
+    { log: path.join(dest, 'unpack.log') },
+    progress,
+  );
   // zipfile drops the executable bits; OpenSearch's launch scripts and native helpers need them back.
   const top = readdirSync(tmp).find((n) => n.startsWith('opensearch-'));
   if (!top) throw new Error(`unexpected OpenSearch zip layout in ${zip}`);

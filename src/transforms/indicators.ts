@@ -33,6 +33,9 @@ const IPV4_WHOLE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 // judges the token as a unit, so `12:34:56.789`, MAC addresses, ARNs and colon-hex fingerprints fail whole
 // instead of yielding a valid-looking slice.
 const IPV6_TOKEN = /(?<![0-9A-Za-z:.%_])[0-9A-Za-z.%]*:[0-9A-Za-z.%]*:[0-9A-Za-z:.%]*/g;
+// `5C:9C:E1:09:78:87:F8:07`: a certificate serial (or MAC, fingerprint) whose 8 byte pairs happen to parse as
+// IPv6. Real addresses written in full have 4-digit groups somewhere; byte strings never use `::`.
+const COLON_BYTES = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$/;
 // `src:fe80::1`: a short word glued on with a colon.
 const LABEL_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,15}:/;
 const HEX_RUN = /(?<![0-9A-Za-z])[0-9A-Fa-f]{32,64}(?![0-9A-Za-z])/g;
@@ -51,6 +54,10 @@ const TOKEN_BREAK = /[\s,;"'<>()[\]{}|]/;
 // 45 characters of address (`ffff:…:255.255.255.255`) plus a label prefix and a zone id.
 const MAX_IPV6_TOKEN = 80;
 const TRAILING_DOTS = /\.+$/;
+
+function ipv6OfToken(token: string): string | undefined {
+  return COLON_BYTES.test(token) ? undefined : normalizeIpv6(token);
+}
 
 class IndicatorCollector {
   readonly ips = new Set<string>();
@@ -138,10 +145,10 @@ class IndicatorCollector {
       if (m[0].length > MAX_IPV6_TOKEN) continue;
       // A sentence may end right after the address; a zone id (`%eth0`) names the local interface only.
       const token = m[0].replace(TRAILING_DOTS, '').split('%', 1)[0];
-      let ip = normalizeIpv6(token);
+      let ip = ipv6OfToken(token);
       if (ip === undefined) {
         const prefix = LABEL_PREFIX.exec(token);
-        if (prefix !== null) ip = normalizeIpv6(token.slice(prefix[0].length));
+        if (prefix !== null) ip = ipv6OfToken(token.slice(prefix[0].length));
       }
       // `::` alone (the unspecified address) says nothing about who talked to whom.
       if (ip !== undefined && ip !== '::') this.add(this.ips, ip);

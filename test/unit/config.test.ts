@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/load';
+
+const base = { HOME: '/home/op' };
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has working defaults, derived from the stack ports', () => {
+    const cfg = loadConfig(base);
+    expect(cfg.stack.toolsDir).toBe('/home/op/.cache/sluice/tools');
+    expect(cfg.temporal.address).toBe('127.0.0.1:7233');
+    expect(cfg.s3.endpoint).toBe('http://127.0.0.1:9000');
+    expect(cfg.snowflake.accessUrl).toBe('http://127.0.0.1:64616');
+    expect(cfg.pipeline.chunkTargetBytes).toBe(4 * 1024 * 1024);
+    expect(cfg.stack.startTimeout).toBe(180_000);
+    expect(cfg.s3.forcePathStyle).toBe(true);
+  });
+
+  it('environment overrides defaults; a changed port moves the derived URL', () => {
+    const cfg = loadConfig({
+      ...base,
+      SLUICE_MINIO_PORT: '19000',
+      SLUICE_CHUNK_TARGET_BYTES: '512KiB',
+      SLUICE_S3_FORCE_PATH_STYLE: 'no',
+    });
+    expect(cfg.s3.endpoint).toBe('http://127.0.0.1:19000');
+    expect(cfg.pipeline.chunkTargetBytes).toBe(512 * 1024);
+    expect(cfg.s3.forcePathStyle).toBe(false);
+  });
+
+  it('reads a JSON file named by SLUICE_CONFIG, under the environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sluice-cfg-'));
+    const file = path.join(dir, 'sluice.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pipeline: { maxChunksInFlight: 8, chunkTargetBytes: '1MiB' },
+        temporal: { taskQueue: 'from-file' },
+      }),
+    );
+    const cfg = loadConfig({ ...base, SLUICE_CONFIG: file, SLUICE_TASK_QUEUE: 'from-env' });
+    expect(cfg.pipeline.maxChunksInFlight).toBe(8);
+    expect(cfg.pipeline.chunkTargetBytes).toBe(1024 * 1024);
+    expect(cfg.temporal.taskQueue).toBe('from-env');
+  });
+
+  it('lists every bad value at once, by env name and key, with what was expected', () => {
+    expect(
+      problemsOf({
+        ...base,
+        SLUICE_MINIO_PORT: 'abc',
+        SLUICE_MAX_CHUNKS_IN_FLIGHT: '0',
+        SLUICE_STACK_START_TIMEOUT: '3 hours',
+        SLUICE_LOG_LEVEL: 'loud',
+      }),
+    ).toEqual([
+      'SLUICE_MINIO_PORT (stack.minioPort): expected a TCP port number, got "abc"',
+      'SLUICE_STACK_START_TIMEOUT (stack.startTimeout): expected a duration such as 500ms, 30s, 5m, 3h or 1d, got "3 hours"',
+      'SLUICE_MAX_CHUNKS_IN_FLIGHT (pipeline.maxChunksInFlight): value must be at least 1, got 0',
+      'SLUICE_LOG_LEVEL (log.level): expected debug, info, warn or error, got "loud"',
+    ]);
+  });
+
+  it('rejects unknown keys and unreadable or invalid files clearly', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sluice-cfg-'));
+    const typo = path.join(dir, 'typo.json');
+    writeFileSync(typo, JSON.stringify({ pipeline: { chunkTargetByte: 10 } }));
+    expect(problemsOf({ ...base, SLUICE_CONFIG: typo })).toEqual([
+      `${typo}: unknown setting "pipeline.chunkTargetByte"`,
+    ]);
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(broken, '{ nope');
+    expect(problemsOf({ ...base, SLUICE_CONFIG: broken })[0]).toMatch(
+      /^SLUICE_CONFIG: .*broken\.json is not valid JSON: /,
+    );
+    expect(problemsOf({ ...base, SLUICE_CONFIG: path.join(dir, 'missing.json') })[0]).toMatch(
+      /^SLUICE_CONFIG: cannot read config file .*missing\.json/,
+    );
+  });
+
+  it('refuses a MinIO secret shorter than MinIO accepts', () => {
+    expect(problemsOf({ ...base, SLUICE_S3_SECRET_ACCESS_KEY: 'short' })).toEqual([
+      'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',
+    ]);
+  });
+});
