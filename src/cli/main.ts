@@ -1,12 +1,21 @@
+import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
+import { runWorker } from '../worker/main';
+import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
+import { INGEST_USAGE, ingestCommand } from './ingest-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
+import { STATUS_USAGE, statusCommand } from './status-command';
 
 const USAGE = `sluice — durable ingestion of security telemetry on Temporal
 
 Usage:
+  ${DEMO_USAGE.split('\n')[0]}
+  ${INGEST_USAGE.split('\n')[0]}
+  ${STATUS_USAGE.split('\n')[0]}
+  sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
 
@@ -15,6 +24,13 @@ Run \`sluice <command> --help\` for a command's options.`;
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  demo: demoCommand,
+  ingest: ingestCommand,
+  status: statusCommand,
+  worker: async () => {
+    await runWorker();
+    return 0;
+  },
   stack: stackCommand,
   config: async (argv) => {
     if (argv.includes('--markdown')) {
@@ -46,7 +62,12 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
       return 2;
     }
-    if (e instanceof ConfigError || e instanceof PrerequisiteError || e instanceof StackError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof PrerequisiteError ||
+      e instanceof StackError ||
+      e instanceof AlreadyIngestedError
+    ) {
       process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
       return 1;
     }

@@ -24,8 +24,10 @@ const WRITE_CHUNK_CHARS = 64 * 1024;
 /** `count` JSON lines (no trailing newline) of realistic `kind` events; same seed, same lines. */
 export function* generateEvents(kind: DemoKind, count: number, seed = 1): Generator<string> {
   const build = BUILDERS[kind];
-  if (build === undefined)
+  // The type rules this out for TypeScript callers; the CLI passes user input through.
+  if (build === undefined) {
     throw new Error(`unknown demo kind ${JSON.stringify(kind)}; known: cloudtrail, suricata, zeek`);
+  }
   const rng = new Prng(seed);
   const clock = new EventClock(BASE_TIME, MAX_STEP_MS);
   for (let i = 0; i < count; i++) yield JSON.stringify(build(rng, clock.tick(rng)));

@@ -40,7 +40,8 @@ const COLON_BYTES = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$/;
 const LABEL_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,15}:/;
 const HEX_RUN = /(?<![0-9A-Za-z])[0-9A-Fa-f]{32,64}(?![0-9A-Za-z])/g;
 const ALL_DIGITS = /^\d+$/;
-const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})';
+// Labels may hold underscores (`_dmarc`, `_ldap._tcp`: DNS names, not hostnames); the TLD is letters only.
+const HOST = '(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})';
 const HOST_END = '(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])';
 // Not inside a longer label run; after a dot only as `*.example.com` (wildcard certificate names).
 const DOMAIN = new RegExp(`(?<![A-Za-z0-9_@-]|[^*]\\.)${HOST}\\.?${HOST_END}`, 'g');
@@ -105,10 +106,9 @@ class IndicatorCollector {
   scanString(value: string): void {
     let text = value;
     if (text.length > this.charsLeft) {
-      text = text.slice(0, this.charsLeft);
-      let cut = text.length - 1;
-      while (cut >= 0 && !TOKEN_BREAK.test(text[cut])) cut--;
-      text = text.slice(0, Math.max(cut, 0));
+      let cut = this.charsLeft;
+      while (cut > 0 && !TOKEN_BREAK.test(text[cut])) cut--;
+      text = text.slice(0, cut);
     }
     this.charsLeft -= value.length;
     if (text.length < 3) return;

@@ -9,11 +9,9 @@ function of(...values: string[]): Indicators {
 
 describe('IPv4', () => {
   it('takes whole-field and embedded dotted quads', () => {
-    expect(extractIndicators({ 'id.orig_h': '192.168.86.167', msg: 'from 89.160.20.156:443 to 10.0.0.1.' }).ips).toEqual([
-      '10.0.0.1',
-      '192.168.86.167',
-      '89.160.20.156',
-    ]);
+    expect(
+      extractIndicators({ 'id.orig_h': '192.168.86.167', msg: 'from 89.160.20.156:443 to 10.0.0.1.' }).ips,
+    ).toEqual(['10.0.0.1', '192.168.86.167', '89.160.20.156']);
   });
 
   it('normalizes zero-padded octets', () => {
@@ -22,7 +20,11 @@ describe('IPv4', () => {
   });
 
   it('accepts addresses after a word and colon, and in URLs', () => {
-    expect(of('id:10.0.0.1, tcp:10.0.0.2:80', 'http://203.0.113.9/x').ips).toEqual(['10.0.0.1', '10.0.0.2', '203.0.113.9']);
+    expect(of('id:10.0.0.1, tcp:10.0.0.2:80', 'http://203.0.113.9/x').ips).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '203.0.113.9',
+    ]);
   });
 
   it('rejects octets over 255, longer dotted runs, versions and OIDs', () => {
@@ -71,7 +73,7 @@ describe('IPv6', () => {
         '6a:ff:ac:a6:5f:8a:05:e7:a9:8c:76:29:b9:08:c7:69:ad:dc:72:47',
         'arn:aws:iam::111122223333:user/JohnDoe',
         'arn:aws:sts::123456789012:assumed-role/RoleToBeAssumed/MySessionName',
-        'std::string and a::b',
+        'std::string and Foo::Bar',
         '::',
         '1::2::3',
         '12345::1',
@@ -152,7 +154,17 @@ describe('domains', () => {
 
   it('rejects file names', () => {
     expect(
-      of('setup.exe', 'report.pdf', 'a.json', 'x.log', '.js', 'jquery.min.js', 'kernel32.dll', 'archive.tar.gz', 'b.zip').domains,
+      of(
+        'setup.exe',
+        'report.pdf',
+        'a.json',
+        'x.log',
+        '.js',
+        'jquery.min.js',
+        'kernel32.dll',
+        'archive.tar.gz',
+        'b.zip',
+      ).domains,
     ).toEqual([]);
     expect(of('/ssdp/device-desc.xml', '/downloads/update.zip', 'C:\\Users\\a\\notes.txt').domains).toEqual([]);
   });
@@ -169,11 +181,20 @@ describe('domains', () => {
     expect(
       of('1.2.3', '10.14', '1.2.beta', 'v2.0.rc', '3.14159', 'java.lang.String', 'System.Management.Automation'),
     ).toEqual(NONE);
-    expect(of('e.g. this, i.e. that', 'Apple Inc.', 'U.S.A.', 'TLS 1.2', 'HTTP/1.1', 'l2 .io in TLS SNI')).toEqual(NONE);
+    expect(of('e.g. this, i.e. that', 'Apple Inc.', 'U.S.A.', 'TLS 1.2', 'HTTP/1.1', 'l2 .io in TLS SNI')).toEqual(
+      NONE,
+    );
   });
 
   it('does not take a label out of a longer token', () => {
-    expect(of('idms.group.506364', 'host_name.example.com', 'a--.example.com').domains).toEqual([]);
+    expect(of('idms.group.506364', 'a--.example.com', 'x.example.com-1', 'www.example.com_old').domains).toEqual([]);
+  });
+
+  it('accepts DNS names with underscore labels', () => {
+    expect(of('_dmarc.example.com', '_ldap._tcp.dc._msdcs.corp.example.com').domains).toEqual([
+      '_dmarc.example.com',
+      '_ldap._tcp.dc._msdcs.corp.example.com',
+    ]);
   });
 });
 
@@ -200,7 +221,13 @@ describe('walking the record', () => {
   it('caps each list', () => {
     const many = Array.from({ length: 200 }, (_, i) => `10.0.${Math.floor(i / 100)}.${i % 100}`);
     expect(extractIndicators({ many }).ips).toHaveLength(64);
-    expect(extractIndicators({ many }, { maxPerKind: 5 }).ips).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
+    expect(extractIndicators({ many }, { maxPerKind: 5 }).ips).toEqual([
+      '10.0.0.0',
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+      '10.0.0.4',
+    ]);
   });
 
   it('stops below the depth limit', () => {
@@ -214,11 +241,19 @@ describe('walking the record', () => {
     const text = `${'x '.repeat(40)}www.example.com 203.0.113.1`;
     expect(extractIndicators({ text }, { maxChars: 95 })).toEqual({ ...NONE, domains: ['www.example.com'] });
     expect(extractIndicators({ text }, { maxChars: 94 })).toEqual(NONE);
-    expect(extractIndicators({ a: 'a.example.com', b: 'b.example.com' }, { maxValues: 2 }).domains).toEqual(['a.example.com']);
+    expect(extractIndicators({ a: 'a.example.com', b: 'b.example.com' }, { maxValues: 2 }).domains).toEqual([
+      'a.example.com',
+    ]);
   });
 
   it('survives pathological strings quickly', () => {
-    const inputs = ['a.'.repeat(100_000), ':'.repeat(200_000), '1.'.repeat(100_000), 'ab:'.repeat(60_000), 'a.b@'.repeat(50_000)];
+    const inputs = [
+      'a.'.repeat(100_000),
+      ':'.repeat(200_000),
+      '1.'.repeat(100_000),
+      'ab:'.repeat(60_000),
+      'a.b@'.repeat(50_000),
+    ];
     const started = performance.now();
     for (const text of inputs) extractIndicators({ text });
     expect(performance.now() - started).toBeLessThan(1000);

@@ -52,7 +52,10 @@ describe('parser registry', () => {
 
 describe('JSON-lines parsing', () => {
   it('returns the parsed object', () => {
-    const result = parseText('{"ts":1547188415.857497,"id.orig_h":"192.168.86.167","tunnel_parents":[]}', getParser('zeek'));
+    const result = parseText(
+      '{"ts":1547188415.857497,"id.orig_h":"192.168.86.167","tunnel_parents":[]}',
+      getParser('zeek'),
+    );
     expect(result).toEqual({
       ok: true,
       record: { ts: 1547188415.857497, 'id.orig_h': '192.168.86.167', tunnel_parents: [] },

@@ -1,0 +1,35 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SluiceConfig } from '../config/load';
+import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } from '../shared/ingest-types';
+import type { Logger } from '../shared/log';
+import { createProcessChunk } from './process/process-chunk';
+import { createSinkChunk, sinkActivityName } from './sink-chunk';
+import type { Sink } from './sinks/sink';
+import { createSplitFile } from './split/split-file';
+
+export interface ActivityDeps {
+  cfg: SluiceConfig;
+  s3: S3Client;
+  sinks: Record<SinkName, Sink>;
+  log: Logger;
+}
+
+/** The worker injects real clients here; tests inject the same real clients pointed at the local stack. */
+export function createActivities(deps: ActivityDeps) {
+  const common = {
+    s3: deps.s3,
+    stagingBucket: deps.cfg.s3.stagingBucket,
+    quarantineBucket: deps.cfg.s3.quarantineBucket,
+    log: deps.log,
+  };
+  const sinkActivities = Object.fromEntries(
+    SINK_NAMES.map((name) => [sinkActivityName(name), createSinkChunk(deps.sinks[name], common)]),
+  ) as Record<ReturnType<typeof sinkActivityName>, (input: SinkChunkInput) => Promise<SinkChunkResult>>;
+  return {
+    splitFile: createSplitFile(common),
+    processChunk: createProcessChunk(common),
+    ...sinkActivities,
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

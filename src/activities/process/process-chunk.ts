@@ -1,0 +1,108 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { ProcessChunkInput, ProcessChunkResult } from '../../shared/ingest-types';
+import type { Logger } from '../../shared/log';
+import { type Envelope, normalize } from '../../transforms/envelope';
+import { getParser } from '../../transforms/parsers';
+import { encodeEnvelopes } from '../envelope-codec';
+import { quarantine, staging } from '../layout';
+import { type QuarantineEntry, quarantineEntry } from '../quarantine';
+import { isBlank } from '../split/line-splitter';
+
+export interface ProcessDeps {
+  s3: S3Client;
+  stagingBucket: string;
+  quarantineBucket: string;
+  log: Logger;
+}
+
+/**
+ * Parses and normalizes one chunk. A record that does not parse is quarantined with its line and the reason,
+ * and the chunk goes on. Output is deterministic (ingest time comes from the workflow), so a retry rewrites
+ * the same envelopes at the same key.
+ */
+export function createProcessChunk(deps: ProcessDeps) {
+  return async function processChunk(input: ProcessChunkInput): Promise<ProcessChunkResult> {
+    const { file, fileId, chunk } = input;
+    let parser: ReturnType<typeof getParser>;
+    try {
+      parser = getParser(file.logType);
+    } catch (e) {
+      throw ApplicationFailure.nonRetryable((e as Error).message, 'UnknownLogType');
+    }
+    const key = staging.chunk(fileId, chunk);
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.stagingBucket, Key: key }));
+    const body = Buffer.from(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
+    const firstLine = Number(object.Metadata?.['first-line']);
+    const lastLine = Number(object.Metadata?.['last-line']);
+    if (!Number.isInteger(firstLine) || !Number.isInteger(lastLine)) {
+      throw ApplicationFailure.nonRetryable(`staging object ${key} lacks its line-range metadata`, 'StagingCorrupt');
+    }
+
+    const fileTime = new Date(input.fileTime);
+    const ingestTime = new Date(input.ingestTime);
+    const envelopes: Envelope[] = [];
+    const rejected: QuarantineEntry[] = [];
+    let records = 0;
+    let lineNo = firstLine;
+    let start = 0;
+    while (start < body.length) {
+      let end = body.indexOf(0x0a, start);
+      if (end === -1) end = body.length;
+      const line = body.subarray(start, end);
+      if (!isBlank(line)) {
+        records += 1;
+        const reject = (reason: string) =>
+          rejected.push(
+            quarantineEntry(file, fileId, { stage: 'process', chunk, line: lineNo, bytes: line.length }, reason, line),
+          );
+        const parsed = parser.parse(line);
+        if (!parsed.ok) reject(parsed.reason);
+        else {
+          try {
+            envelopes.push(
+              normalize({
+                record: parsed.record,
+                parser,
+                tenant: file.tenant,
+                fileId,
+                source: { bucket: file.bucket, key: file.key, etag: file.etag, chunk, line: lineNo },
+                fileTime,
+                ingestTime,
+              }),
+            );
+          } catch (e) {
+            reject(`could not normalize: ${(e as Error).message}`);
+          }
+        }
+      }
+      lineNo += 1;
+      start = end + 1;
+    }
+
+    await deps.s3.send(
+      new PutObjectCommand({
+        Bucket: deps.stagingBucket,
+        Key: staging.envelopes(fileId, chunk),
+        Body: encodeEnvelopes(envelopes),
+        ContentType: 'application/x-ndjson',
+        ContentEncoding: 'gzip',
+      }),
+    );
+    if (rejected.length) {
+      await deps.s3.send(
+        new PutObjectCommand({
+          Bucket: deps.quarantineBucket,
+          Key: quarantine.chunkRecords(file.tenant, fileId, chunk),
+          Body: `${rejected.map((r) => JSON.stringify(r)).join('\n')}\n`,
+          ContentType: 'application/x-ndjson',
+        }),
+      );
+    }
+    const result = { chunk, records, parsed: envelopes.length, quarantined: rejected.length, firstLine, lastLine };
+    deps.log.debug('chunk processed', { fileId, attempt: Context.current().info.attempt, ...result });
+    return result;
+  };
+}

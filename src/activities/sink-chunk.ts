@@ -1,0 +1,53 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest-types';
+import type { Logger } from '../shared/log';
+import { decodeEnvelopes } from './envelope-codec';
+import { staging } from './layout';
+import { PermanentSinkError, type Sink } from './sinks/sink';
+
+export interface SinkChunkDeps {
+  s3: S3Client;
+  stagingBucket: string;
+  log: Logger;
+}
+
+/**
+ * One activity per sink (its own retry policy, and later its own task queue and rate): reads a chunk's
+ * envelopes from staging and hands them to the sink. Permanent sink errors become non-retryable failures
+ * carrying the sink's error type; everything else is retried by Temporal.
+ */
+export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
+  let prepared: Promise<void> | undefined;
+  return async function sinkChunk(input: SinkChunkInput): Promise<SinkChunkResult> {
+    try {
+      prepared ??= sink.prepare().catch((e) => {
+        prepared = undefined;
+        throw e;
+      });
+      await prepared;
+      const object = await deps.s3.send(
+        new GetObjectCommand({ Bucket: deps.stagingBucket, Key: staging.envelopes(input.fileId, input.chunk) }),
+      );
+      const body = Buffer.from(
+        await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+      );
+      const envelopes = decodeEnvelopes(body);
+      const { written } = await sink.write({ ...input, envelopes });
+      deps.log.debug('chunk written', {
+        sink: sink.name,
+        fileId: input.fileId,
+        chunk: input.chunk,
+        written,
+        attempt: Context.current().info.attempt,
+      });
+      return { sink: sink.name, chunk: input.chunk, written };
+    } catch (e) {
+      if (e instanceof PermanentSinkError) throw ApplicationFailure.nonRetryable(e.message, e.type, { sink: e.sink });
+      throw e;
+    }
+  };
+}
+
+/** Activity names, one per sink: `sink_s3`, `sink_snowflake`, `sink_opensearch`. */
+export const sinkActivityName = (name: SinkName) => `sink_${name}` as const;

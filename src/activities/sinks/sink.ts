@@ -1,0 +1,43 @@
+import type { SinkName } from '../../shared/ingest-types';
+import type { Envelope } from '../../transforms/envelope';
+
+/** The rows of one chunk of one file, all normalized. */
+export interface EnvelopeBatch {
+  fileId: string;
+  chunk: number;
+  /** 1-based line numbers in the decompressed file that this chunk covers (inclusive). */
+  firstLine: number;
+  lastLine: number;
+  envelopes: Envelope[];
+}
+
+export interface SinkWriteResult {
+  /** Rows the destination now holds for this batch (after the write, not counting earlier duplicates). */
+  written: number;
+}
+
+/**
+ * One destination. Contract: `write` is idempotent — writing the same batch again, or the same lines of the same
+ * file cut into different chunks, leaves exactly one copy of every row (keyed by `row_id`).
+ * Throw `PermanentSinkError` for failures a retry cannot fix (bad mapping, auth, validation); anything else
+ * thrown is treated as transient and retried with backoff by Temporal.
+ */
+export interface Sink {
+  readonly name: SinkName;
+  /** Creates tables, templates… once per process; safe to call again. */
+  prepare(): Promise<void>;
+  write(batch: EnvelopeBatch): Promise<SinkWriteResult>;
+  close(): Promise<void>;
+}
+
+export class PermanentSinkError extends Error {
+  override name = 'PermanentSinkError';
+  constructor(
+    readonly sink: SinkName,
+    message: string,
+    /** A stable type an operator or a retry policy can match on, e.g. "MappingConflict". */
+    readonly type: string,
+  ) {
+    super(`${sink}: ${message}`);
+  }
+}

@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { AlreadyIngestedError, connectIngestClient, type FileStatus } from '../client/ingest-client';
+import { resolveSource } from '../client/sources';
+import { loadConfig } from '../config/load';
+import { createS3 } from '../shared/clients';
+import { knownLogTypes } from '../transforms/parsers';
+import { UsageError } from './errors';
+import { formatStatus } from './format';
+
+export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --tenant T --log-type L [--wait] [--json] [--reingest]
+
+  Starts one workflow per file. Local files are uploaded to the landing bucket first (by content: the same
+  bytes always get the same key). A file version already ingested is refused unless --reingest is given.
+  --wait   wait for every file and print its summary      --json   machine-readable output`;
+
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export async function ingestCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      tenant: { type: 'string' },
+      'log-type': { type: 'string' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+      reingest: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${INGEST_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one file (a local path or s3://bucket/key)');
+  const tenant = values.tenant;
+  if (!tenant) throw new UsageError('--tenant is required');
+  if (!TENANT.test(tenant))
+    throw new UsageError(
+      `--tenant "${tenant}": use lowercase letters, digits, - and _ (it names S3 prefixes and indices)`,
+    );
+  const logType = values['log-type'];
+  if (!logType) throw new UsageError(`--log-type is required (one of: ${knownLogTypes().join(', ')})`);
+  if (!knownLogTypes().includes(logType))
+    throw new UsageError(`unknown log type "${logType}"; known: ${knownLogTypes().join(', ')}`);
+
+  const cfg = loadConfig();
+  const s3 = createS3(cfg.s3);
+  const ingest = await connectIngestClient(cfg);
+  const results: (FileStatus | { source: string; error: string })[] = [];
+  let failed = 0;
+  try {
+    const started: { source: string; workflowId: string }[] = [];
+    for (const arg of positionals) {
+      try {
+        const file = await resolveSource(arg, { s3, cfg, tenant, logType, upload: true });
+        const handle = await ingest.start(file, { reingest: values.reingest ?? false });
+        started.push({ source: arg, workflowId: handle.workflowId });
+        if (!values.json && !values.wait)
+          process.stdout.write(`started ${handle.workflowId}\n  web ui ${ingest.uiLink(handle.workflowId)}\n`);
+      } catch (e) {
+        if (!(e instanceof AlreadyIngestedError || e instanceof UsageError)) throw e;
+        failed += 1;
+        results.push({ source: arg, error: e.message });
+        if (!values.json) process.stderr.write(`sluice ingest: ${e.message}\n`);
+      }
+    }
+    for (const s of started) {
+      if (values.wait)
+        await ingest.client.workflow
+          .getHandle(s.workflowId)
+          .result()
+          .catch(() => undefined);
+      const status = await ingest.describe(s.workflowId);
+      if (status.execution === 'FAILED') failed += 1;
+      results.push(status);
+      if (!values.json && values.wait) process.stdout.write(`${formatStatus(status)}\n`);
+    }
+  } finally {
+    s3.destroy();
+    await ingest.close();
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  return failed ? 1 : 0;
+}

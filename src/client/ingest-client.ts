@@ -1,0 +1,92 @@
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import type { SluiceConfig } from '../config/load';
+import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary } from '../shared/ingest-types';
+import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
+import { workflowIdFor } from './workflow-id';
+
+export class AlreadyIngestedError extends Error {
+  override name = 'AlreadyIngestedError';
+  constructor(
+    message: string,
+    readonly workflowId: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface IngestClient {
+  client: Client;
+  start(file: FileRef, options?: IngestOptions): Promise<WorkflowHandle>;
+  describe(workflowId: string): Promise<FileStatus>;
+  uiLink(workflowId: string): string;
+  close(): Promise<void>;
+}
+
+export interface FileStatus {
+  workflowId: string;
+  runId: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
+  execution: string;
+  progress?: IngestProgress;
+  failure?: string;
+  link: string;
+}
+
+export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
+  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const uiLink = (id: string) =>
+    `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
+  const defaults = {
+    chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
+    maxRecordBytes: cfg.pipeline.maxRecordBytes,
+    maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
+  };
+
+  async function describe(workflowId: string): Promise<FileStatus> {
+    const handle = client.workflow.getHandle(workflowId);
+    const d = await handle.describe();
+    const status: FileStatus = { workflowId, runId: d.runId, execution: d.status.name, link: uiLink(workflowId) };
+    if (d.status.name === 'COMPLETED') status.progress = (await handle.result()) as IngestSummary;
+    else if (d.status.name === 'FAILED') {
+      try {
+        await handle.result();
+      } catch (e) {
+        status.failure = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
+      }
+      status.progress = await handle.query(statusQuery).catch(() => undefined);
+    } else status.progress = await handle.query(statusQuery).catch(() => undefined);
+    return status;
+  }
+
+  return {
+    client,
+    uiLink,
+    describe,
+    async start(file, options = {}) {
+      const workflowId = workflowIdFor(file);
+      const input: IngestInput = { file, options: { ...defaults, ...options } };
+      try {
+        return await client.workflow.start(INGEST_WORKFLOW, {
+          taskQueue: cfg.temporal.taskQueue,
+          workflowId,
+          args: [input],
+          // A file version is ingested once. A failed attempt may be started again; a completed one only
+          // when re-ingest is asked for explicitly. A running one is never started twice.
+          workflowIdReusePolicy: options.reingest ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdConflictPolicy: 'FAIL',
+        });
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        const existing = await describe(workflowId).catch(() => undefined);
+        const uri = `s3://${file.bucket}/${file.key}`;
+        const message =
+          existing?.execution === 'RUNNING'
+            ? `${uri} (ETag ${file.etag}) is being ingested right now for tenant ${file.tenant} (workflow ${workflowId})`
+            : `${uri} (ETag ${file.etag}) was already ingested for tenant ${file.tenant} (workflow ${workflowId}, ${existing?.execution?.toLowerCase() ?? 'closed'}); pass --reingest to ingest it again`;
+        throw new AlreadyIngestedError(message, workflowId);
+      }
+    },
+    close: () => connection.close(),
+  };
+}

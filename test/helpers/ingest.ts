@@ -1,0 +1,131 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { createGzip, gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
+import { resolveSource } from '../../src/client/sources';
+import type { SluiceConfig } from '../../src/config/load';
+import { createOpenSearch, createS3 } from '../../src/shared/clients';
+import type { FileRef, IngestOptions, IngestSummary } from '../../src/shared/ingest-types';
+import { createLogger } from '../../src/shared/log';
+import { createWorker, type WorkerOptions } from '../../src/worker/worker';
+import { cfg as baseCfg, snowflakeQueryViaPython, uniq } from './env';
+
+/** A worker on its own task queue, so concurrent test files never steal each other's tasks. */
+export async function startWorker(options: WorkerOptions = {}) {
+  const taskQueue = options.taskQueue ?? uniq('test-ingest');
+  const cfg: SluiceConfig = { ...baseCfg, temporal: { ...baseCfg.temporal, taskQueue } };
+  const sw = await createWorker(cfg, { log: createLogger('warn'), ...options, taskQueue });
+  const running = sw.worker.run();
+  const client = await connectIngestClient(cfg);
+  return {
+    cfg,
+    taskQueue,
+    client,
+    async stop() {
+      await client.close();
+      sw.worker.shutdown();
+      await running;
+      await sw.close();
+    },
+  };
+}
+
+export const s3 = createS3(baseCfg.s3);
+export const opensearch = createOpenSearch(baseCfg.opensearch);
+
+export async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'sluice-test-'));
+}
+
+export async function writeLines(file: string, lines: Iterable<string | Buffer>, gzip = false): Promise<string> {
+  const out = createWriteStream(file);
+  const sink = gzip ? createGzip() : out;
+  if (gzip) sink.pipe(out);
+  for (const line of lines) {
+    if (!sink.write(line)) await new Promise((r) => sink.once('drain', r));
+    if (!sink.write('\n')) await new Promise((r) => sink.once('drain', r));
+  }
+  sink.end();
+  await finished(out);
+  return file;
+}
+
+export async function upload(file: string, tenant: string, logType: string): Promise<FileRef> {
+  return resolveSource(file, { s3, cfg: baseCfg, tenant, logType, upload: true });
+}
+
+export async function ingestAndWait(
+  client: IngestClient,
+  file: FileRef,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const handle = await client.start(file, options);
+  return (await handle.result()) as IngestSummary;
+}
+
+async function listKeys(bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+export async function getBytes(bucket: string, key: string): Promise<Buffer> {
+  const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await (obj.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+}
+
+/** Row ids of a tenant in each sink, read straight from the destinations. */
+export async function rowIdsInS3(tenant: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const key of await listKeys(baseCfg.s3.processedBucket, `tenant=${tenant}/`)) {
+    const text = gunzipSync(await getBytes(baseCfg.s3.processedBucket, key)).toString('utf8');
+    for (const line of text.split('\n')) if (line) ids.push((JSON.parse(line) as { row_id: string }).row_id);
+  }
+  return ids;
+}
+
+export async function countInOpenSearch(tenant: string): Promise<number> {
+  const index = `${baseCfg.opensearch.indexPrefix}-${tenant}-*`;
+  await opensearch.indices.refresh({ index, allow_no_indices: true });
+  const res = await opensearch.count({ index, allow_no_indices: true });
+  return res.body.count;
+}
+
+export function countsInSnowflake(tenant: string): { rows: number; distinct: number } {
+  const table = `${baseCfg.snowflake.database}.${baseCfg.snowflake.schema}.${baseCfg.snowflake.table}`;
+  const [row] = snowflakeQueryViaPython(
+    `SELECT COUNT(*) AS N, COUNT(DISTINCT ROW_ID) AS D FROM ${table} WHERE TENANT = '${tenant.replace(/'/g, "''")}'`,
+  );
+  return { rows: Number(row?.N ?? 0), distinct: Number(row?.D ?? 0) };
+}
+
+export async function sinkCounts(tenant: string) {
+  const s3Ids = await rowIdsInS3(tenant);
+  return {
+    s3: s3Ids.length,
+    s3Distinct: new Set(s3Ids).size,
+    opensearch: await countInOpenSearch(tenant),
+    snowflake: countsInSnowflake(tenant),
+  };
+}
+
+export async function quarantineEntries(tenant: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (const key of (await listKeys(baseCfg.s3.quarantineBucket, `records/${tenant}/`)).sort()) {
+    const text = (await getBytes(baseCfg.s3.quarantineBucket, key)).toString('utf8');
+    if (key.endsWith('.json')) out.push(JSON.parse(text));
+    else for (const line of text.split('\n')) if (line) out.push(JSON.parse(line));
+  }
+  return out;
+}
+
+export { uniq };

@@ -1,0 +1,149 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../src/client/workflow-id';
+import { INGEST_WORKFLOW } from '../../src/workflows/definitions';
+import {
+  ingestAndWait,
+  quarantineEntries,
+  sinkCounts,
+  startWorker,
+  tempDir,
+  uniq,
+  upload,
+  writeLines,
+} from '../helpers/ingest';
+
+let w: Awaited<ReturnType<typeof startWorker>>;
+beforeAll(async () => {
+  w = await startWorker();
+});
+afterAll(async () => {
+  await w?.stop();
+});
+
+const valid = (i: number) => JSON.stringify({ ts: 1700000000 + i, 'id.orig_h': `10.0.0.${i % 250}`, uid: `C${i}` });
+
+async function failureOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e).toBeInstanceOf(WorkflowFailedError);
+    return ((e as WorkflowFailedError).cause as Error).message;
+  }
+  throw new Error('expected the workflow to fail');
+}
+
+describe('bad input: quarantined or a clear error, nothing valid lost', () => {
+  it('malformed JSON, invalid UTF-8, non-objects and an over-long record are quarantined with line and reason; all valid records land', async () => {
+    const tenant = uniq('bad');
+    const dir = await tempDir();
+    const lines: (string | Buffer)[] = [];
+    for (let i = 1; i <= 500; i++) lines.push(valid(i));
+    lines[9] = '{"ts": 1700000010, "broken": ';
+    lines[19] = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    lines[29] = '[1,2,3]';
+    lines[39] = JSON.stringify({ ts: 1700000040, blob: 'x'.repeat(5000) });
+    lines[49] = '';
+    const ref = await upload(await writeLines(path.join(dir, 'mixed.ndjson'), lines), tenant, 'zeek');
+    const summary = await ingestAndWait(w.client, ref, { maxRecordBytes: 4096, chunkTargetBytes: 16 * 1024 });
+
+    expect(summary.records).toBe(499);
+    expect(summary.quarantined).toBe(4);
+    expect(summary.parsed).toBe(495);
+    expect(await sinkCounts(tenant)).toEqual({
+      s3: 495,
+      s3Distinct: 495,
+      opensearch: 495,
+      snowflake: { rows: 495, distinct: 495 },
+    });
+
+    const entries = await quarantineEntries(tenant);
+    const byLine = Object.fromEntries(entries.map((e) => [e.line, e]));
+    expect(
+      Object.keys(byLine)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([10, 20, 30, 40]);
+    expect(byLine[10]?.reason).toMatch(/^invalid JSON: /);
+    expect(byLine[10]?.record).toBe('{"ts": 1700000010, "broken": ');
+    expect(byLine[20]?.reason).toBe('invalid UTF-8');
+    expect(Buffer.from(byLine[20]?.record_base64 as string, 'base64')).toEqual(lines[19]);
+    expect(byLine[30]?.reason).toBe('expected a JSON object, got array');
+    expect(byLine[40]?.reason).toBe('record of 5037 bytes is over the limit of 4096 bytes (SLUICE_MAX_RECORD_BYTES)');
+    expect(byLine[40]?.stage).toBe('split');
+    expect(byLine[40]?.record).toBe(lines[39]);
+    for (const e of entries) {
+      expect(e.source).toBe(`s3://${ref.bucket}/${ref.key}`);
+      expect(e.etag).toBe(ref.etag);
+    }
+  });
+
+  it('an empty file completes with zero records', async () => {
+    const tenant = uniq('empty');
+    const dir = await tempDir();
+    const file = path.join(dir, 'empty.ndjson');
+    writeFileSync(file, '');
+    const summary = await ingestAndWait(w.client, await upload(file, tenant, 'json'));
+    expect(summary).toMatchObject({
+      status: 'Completed',
+      records: 0,
+      chunksTotal: 0,
+      parsed: 0,
+      written: { s3: 0, snowflake: 0, opensearch: 0 },
+    });
+  });
+
+  it('a .gz that is not gzip is read as plain text, with a warning', async () => {
+    const tenant = uniq('notgz');
+    const dir = await tempDir();
+    const ref = await upload(await writeLines(path.join(dir, 'plain.ndjson.gz'), [valid(1), valid(2)]), tenant, 'zeek');
+    const summary = await ingestAndWait(w.client, ref);
+    expect(summary.parsed).toBe(2);
+    expect(summary.gzip).toBe(false);
+    expect(summary.warnings).toEqual([
+      `${ref.key} is named .gz but is not gzip-compressed (no gzip magic bytes); read as plain text`,
+    ]);
+  });
+
+  it('a truncated gzip fails the file with a clear error and writes nothing', async () => {
+    const tenant = uniq('trunc');
+    const dir = await tempDir();
+    const whole = gzipSync(Array.from({ length: 5_000 }, (_, i) => valid(i)).join('\n'));
+    const file = path.join(dir, 'cut.ndjson.gz');
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    const ref = await upload(file, tenant, 'zeek');
+    const message = await failureOf(ingestAndWait(w.client, ref));
+    expect(message).toMatch(
+      new RegExp(
+        `^split failed for s3://${ref.bucket}/${ref.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*truncated gzip \\(unexpected end of file\\) after \\d+ uncompressed bytes; nothing of this file was ingested$`,
+      ),
+    );
+    expect(await sinkCounts(tenant)).toEqual({
+      s3: 0,
+      s3Distinct: 0,
+      opensearch: 0,
+      snowflake: { rows: 0, distinct: 0 },
+    });
+  });
+
+  it('a missing object fails the file with "does not exist"', async () => {
+    const file = {
+      bucket: w.cfg.s3.landingBucket,
+      key: `missing/${uniq('nothing')}.ndjson`,
+      etag: 'abc',
+      tenant: uniq('missing'),
+      logType: 'json',
+    };
+    const handle = await w.client.client.workflow.start(INGEST_WORKFLOW, {
+      taskQueue: w.taskQueue,
+      workflowId: workflowIdFor(file),
+      args: [{ file }],
+    });
+    expect(await failureOf(handle.result())).toBe(
+      `split failed for s3://${file.bucket}/${file.key}: s3://${file.bucket}/${file.key} does not exist`,
+    );
+  });
+});
