@@ -103,8 +103,10 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     ]);
     const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
     const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : 'Error';
+    const reason = (cause as Error).message;
     throw ApplicationFailure.create({
-      message: `${stage} failed for ${progress.source}: ${(cause as Error).message}`,
+      // Activities name the source themselves; say it once.
+      message: reason.includes(progress.source) ? `${stage} failed: ${reason}` : `${stage} failed for ${progress.source}: ${reason}`,
       type,
       nonRetryable: true,
       cause: cause as Error,

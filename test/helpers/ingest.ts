@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,8 +47,8 @@ export async function writeLines(file: string, lines: Iterable<string | Buffer>,
   const sink = gzip ? createGzip() : out;
   if (gzip) sink.pipe(out);
   for (const line of lines) {
-    if (!sink.write(line)) await new Promise((r) => sink.once('drain', r));
-    if (!sink.write('\n')) await new Promise((r) => sink.once('drain', r));
+    if (!sink.write(line)) await once(sink, 'drain');
+    if (!sink.write('\n')) await once(sink, 'drain');
   }
   sink.end();
   await finished(out);

@@ -53,7 +53,7 @@ describe('ingestFile end to end on the real stack', () => {
       JSON.stringify({ ts: 1700000000 + i, note: marker, 'id.orig_h': '10.0.0.1' }),
     );
     const ref = await upload(await writeLines(path.join(dir, 'marked.ndjson'), lines), tenant, 'zeek');
-    const handle = await w.client.start(ref, { chunkTargetBytes: 256 * 1024 });
+    const handle = await w.client.start(ref, { chunkTargetBytes: 64 * 1024 });
     const summary = await handle.result();
     expect(summary.parsed).toBe(20_000);
     const history = await handle.fetchHistory();

@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Node 20 is supported here; the AWS SDK's notice about its future Node 22 floor is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Two projects: `unit` is pure logic (no servers); `integration` runs against the real local stack,
 // which test/global-setup.ts brings up when it is not already running.
 export default defineConfig({
