@@ -86,7 +86,7 @@ const temporal: Service = {
       await connection?.close().catch(() => undefined);
     }
     const ui = await httpOk(cfg.temporal.uiUrl);
-    if (!ui || ui.status !== 200) return `Web UI ${cfg.temporal.uiUrl} not answering`;
+    if (ui?.status !== 200) return `Web UI ${cfg.temporal.uiUrl} not answering`;
     return undefined;
   },
 };
@@ -219,7 +219,7 @@ const opensearch: Service = {
   },
   async check(cfg) {
     const res = await httpOk(`${cfg.opensearch.url}/_cluster/health`);
-    if (!res || res.status !== 200) return `${cfg.opensearch.url}/_cluster/health not answering`;
+    if (res?.status !== 200) return `${cfg.opensearch.url}/_cluster/health not answering`;
     const status = (JSON.parse(res.body) as { status?: string }).status;
     return status === 'green' || status === 'yellow' ? undefined : `cluster status ${status}`;
   },

@@ -106,7 +106,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     const reason = (cause as Error).message;
     throw ApplicationFailure.create({
       // Activities name the source themselves; say it once.
-      message: reason.includes(progress.source) ? `${stage} failed: ${reason}` : `${stage} failed for ${progress.source}: ${reason}`,
+      message: reason.includes(progress.source)
+        ? `${stage} failed: ${reason}`
+        : `${stage} failed for ${progress.source}: ${reason}`,
       type,
       nonRetryable: true,
       cause: cause as Error,

@@ -144,8 +144,6 @@ describe('bad input: quarantined or a clear error, nothing valid lost', () => {
       workflowId: workflowIdFor(file),
       args: [{ file }],
     });
-    expect(await failureOf(handle.result())).toBe(
-      `split failed: s3://${file.bucket}/${file.key} does not exist`,
-    );
+    expect(await failureOf(handle.result())).toBe(`split failed: s3://${file.bucket}/${file.key} does not exist`);
   });
 });

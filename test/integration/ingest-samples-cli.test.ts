@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +18,20 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/** The `sluice` CLI as a user runs it, pointed at this test's worker queue. */
-function sluice(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'sluice.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SLUICE_TASK_QUEUE: w.taskQueue, SLUICE_LOG_LEVEL: 'warn' },
-    timeout: 240_000,
+/**
+ * The `sluice` CLI as a user runs it, pointed at this test's worker queue. Asynchronous on purpose: the worker
+ * runs in this process and must keep polling while the CLI waits for it.
+ */
+function sluice(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(repo, 'bin', 'sluice.js'), ...args],
+      { env: { ...process.env, SLUICE_TASK_QUEUE: w.taskQueue, SLUICE_LOG_LEVEL: 'warn' }, timeout: 240_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, out: stdout, err: stderr }),
+    );
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 const nonBlankLines = (file: string) =>
@@ -44,7 +50,7 @@ describe.skipIf(!haveSamples)('the real samples through `sluice ingest`', () => 
   it('ingests each sample with --wait --json; every line lands in every sink', async () => {
     let expected = 0;
     for (const [file, logType] of samples) {
-      const r = sluice([
+      const r = await sluice([
         'ingest',
         path.join(samplesDir, file),
         '--tenant',
@@ -110,15 +116,15 @@ describe.skipIf(!haveSamples)('the real samples through `sluice ingest`', () => 
     );
   });
 
-  it('`sluice status` finds a file by path; a second plain ingest is refused with a clear message', () => {
+  it('`sluice status` finds a file by path; a second plain ingest is refused with a clear message', async () => {
     const file = path.join(samplesDir, 'zeek-conn.ndjson');
-    const status = sluice(['status', file, '--tenant', tenant]);
+    const status = await sluice(['status', file, '--tenant', tenant]);
     expect(status.code).toBe(0);
     expect(status.out).toMatch(
       /^ingest\/samples-[0-9a-f]+\/sluice-landing\/uploads\/.*zeek-conn\.ndjson@[0-9a-f]+ {2}\[COMPLETED\]/,
     );
     expect(status.out).toMatch(/records +18 read, 18 parsed, 0 quarantined/);
-    const again = sluice(['ingest', file, '--tenant', tenant, '--log-type', 'zeek']);
+    const again = await sluice(['ingest', file, '--tenant', tenant, '--log-type', 'zeek']);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(
       /^sluice ingest: s3:\/\/sluice-landing\/uploads\/.* was already ingested for tenant samples-.*; pass --reingest to ingest it again\n$/,
@@ -127,23 +133,23 @@ describe.skipIf(!haveSamples)('the real samples through `sluice ingest`', () => 
 });
 
 describe('`sluice` CLI argument errors', () => {
-  it('names the problem and exits 2', () => {
-    expect(sluice(['ingest', 'x.ndjson', '--log-type', 'zeek'])).toMatchObject({
+  it('names the problem and exits 2', async () => {
+    expect(await sluice(['ingest', 'x.ndjson', '--log-type', 'zeek'])).toMatchObject({
       code: 2,
       err: 'sluice ingest: --tenant is required\n',
     });
-    expect(sluice(['ingest', 'x.ndjson', '--tenant', 't', '--log-type', 'pcap'])).toMatchObject({
+    expect(await sluice(['ingest', 'x.ndjson', '--tenant', 't', '--log-type', 'pcap'])).toMatchObject({
       code: 2,
       err: 'sluice ingest: unknown log type "pcap"; known: cloudtrail, json, suricata, zeek\n',
     });
-    expect(sluice(['ingest', '/nonexistent/file.ndjson', '--tenant', 't', '--log-type', 'zeek'])).toMatchObject({
+    expect(await sluice(['ingest', '/nonexistent/file.ndjson', '--tenant', 't', '--log-type', 'zeek'])).toMatchObject({
       code: 1,
       err: 'sluice ingest: /nonexistent/file.ndjson: no such file\n',
     });
-    expect(sluice(['ingest', 'x', '--tenant', 'T!', '--log-type', 'zeek']).err).toMatch(
+    expect((await sluice(['ingest', 'x', '--tenant', 'T!', '--log-type', 'zeek'])).err).toMatch(
       /--tenant "T!": use lowercase letters/,
     );
-    expect(sluice(['frobnicate']).code).toBe(2);
-    expect(sluice(['ingest', '--bogus']).err).toMatch(/^sluice ingest: Unknown option '--bogus'/);
+    expect((await sluice(['frobnicate'])).code).toBe(2);
+    expect((await sluice(['ingest', '--bogus'])).err).toMatch(/^sluice ingest: Unknown option '--bogus'/);
   });
 });

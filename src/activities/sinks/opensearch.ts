@@ -1,0 +1,199 @@
+import { type API, type Client, errors } from '@opensearch-project/opensearch';
+import type { Envelope } from '../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { onceUntilFailure } from './util';
+
+export interface OpenSearchSinkDeps {
+  client: Client;
+  indexPrefix: string;
+  /** Upper bound of one `_bulk` body; a single larger document is still sent, alone. Default 5 MiB. */
+  maxBulkBytes?: number;
+}
+
+const DEFAULT_MAX_BULK_BYTES = 5 * 1024 * 1024;
+const RETRY_ROUNDS = 5;
+const RETRY_BASE_MS = 200;
+const MAX_INDEX_NAME_BYTES = 255;
+
+const keyword = { type: 'keyword' } as const;
+
+/** The composable template every Sluice index is created from. */
+export function indexTemplate(prefix: string): API.Indices_PutIndexTemplate_RequestBody {
+  return {
+    index_patterns: [`${prefix}-*`],
+    // Above catch-all templates (priority 0) so these mappings win for our indices.
+    priority: 100,
+    _meta: { managed_by: 'sluice' },
+    template: {
+      // One node in the local stack; a cluster would want replicas (a later setting).
+      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      aliases: { [`${prefix}-all`]: {} },
+      mappings: {
+        dynamic: 'strict',
+        properties: {
+          row_id: keyword,
+          tenant: keyword,
+          log_type: keyword,
+          event_time: { type: 'date' },
+          event_time_source: keyword,
+          ingest_time: { type: 'date' },
+          source: {
+            properties: {
+              bucket: keyword,
+              key: keyword,
+              etag: keyword,
+              chunk: { type: 'long' },
+              line: { type: 'long' },
+            },
+          },
+          indicators: {
+            properties: {
+              ips: { type: 'ip' },
+              domains: keyword,
+              md5: keyword,
+              sha1: keyword,
+              sha256: keyword,
+              emails: keyword,
+            },
+          },
+          // Each source has its own fields, some colliding in type (a string here, an object there):
+          // one flat_object field indexes them all as keywords with no per-field mapping to explode or conflict.
+          event: { type: 'flat_object' },
+        },
+      },
+    },
+  };
+}
+
+// Forbidden in index names: \ / * ? " < > | space , # and : (deprecated).
+const FORBIDDEN = /[\\/*?"<>| ,#:\s]/g;
+
+/** `<prefix>-<tenant>-<log_type>-<yyyy.mm.dd>` of the event time (UTC), made a legal index name. */
+export function indexNameOf(prefix: string, e: Envelope): string {
+  const day = e.event_time.slice(0, 10).replaceAll('-', '.');
+  return `${prefix}-${e.tenant}-${e.log_type}-${day}`.toLowerCase().replace(FORBIDDEN, '_');
+}
+
+interface BulkOp {
+  index: string;
+  rowId: string;
+  /** Action and document lines, newline-terminated. */
+  body: string;
+}
+
+type BulkItem = { _index: string; _id?: string; status: number; error?: { type?: string; reason?: string } };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const retryable = (status: number) => status === 429 || status >= 500;
+
+export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
+  const { client, indexPrefix } = deps;
+  const maxBulkBytes = deps.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
+
+  /** HTTP 429/5xx and connection failures are transient; any other refusal of the request is not. */
+  function transportError(e: unknown, what: string, permanentType: string): unknown {
+    if (!(e instanceof errors.ResponseError)) {
+      return new Error(`opensearch: ${what} failed: ${(e as Error).message}`, { cause: e });
+    }
+    const detail = `HTTP ${e.statusCode}: ${JSON.stringify(e.body?.error ?? e.body ?? e.message).slice(0, 500)}`;
+    if (retryable(e.statusCode)) return new Error(`opensearch: ${what} failed with ${detail}`, { cause: e });
+    return new PermanentSinkError('opensearch', `${what} rejected with ${detail}`, permanentType);
+  }
+
+  function itemError(item: BulkItem, op: BulkOp): PermanentSinkError {
+    const reason = `${item.error?.type ?? 'unknown'}: ${item.error?.reason ?? `HTTP ${item.status}`}`;
+    const where = `index ${item._index}, row_id ${op.rowId}`;
+    // A 400 is the document not fitting the index's mapping; no retry changes that.
+    return item.status === 400
+      ? new PermanentSinkError('opensearch', `mapping conflict in ${where}: ${reason}`, 'MappingConflict')
+      : new PermanentSinkError('opensearch', `document rejected in ${where}: ${reason}`, 'DocumentRejected');
+  }
+
+  /** Sends one `_bulk`; returns how many were acknowledged and the ops to send again. */
+  async function sendBulk(ops: BulkOp[]): Promise<{ acked: number; again: BulkOp[] }> {
+    let items: Record<string, BulkItem>[];
+    try {
+      // A pre-serialized NDJSON string is passed through as is; the typings only know the array form.
+      const res = await client.bulk({ body: ops.map((o) => o.body).join('') as unknown as API.Bulk_RequestBody });
+      items = res.body.items as Record<string, BulkItem>[];
+    } catch (e) {
+      throw transportError(e, '_bulk', 'Rejected');
+    }
+    let acked = 0;
+    const again: BulkOp[] = [];
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i] as BulkOp;
+      const item = items[i]?.index;
+      if (item === undefined)
+        throw new Error(`opensearch: _bulk answered ${items.length} items for ${ops.length} operations`);
+      if (item.status >= 200 && item.status < 300) acked++;
+      else if (retryable(item.status)) again.push(op);
+      else throw itemError(item, op);
+    }
+    return { acked, again };
+  }
+
+  /** One byte-capped group. Only the items refused as overloaded (429, 5xx) are sent again, with backoff. */
+  async function sendWithRetries(ops: BulkOp[]): Promise<number> {
+    let acked = 0;
+    let pending = ops;
+    for (let round = 0; ; round++) {
+      const res = await sendBulk(pending);
+      acked += res.acked;
+      if (res.again.length === 0) return acked;
+      if (round >= RETRY_ROUNDS) {
+        throw new Error(
+          `opensearch: ${res.again.length} document(s) still rejected as overloaded after ${RETRY_ROUNDS} retries ` +
+            `(e.g. index ${res.again[0]?.index}, row_id ${res.again[0]?.rowId})`,
+        );
+      }
+      await sleep(RETRY_BASE_MS * 2 ** round);
+      pending = res.again;
+    }
+  }
+
+  function toOps(envelopes: Envelope[]): BulkOp[] {
+    return envelopes.map((e) => {
+      const index = indexNameOf(indexPrefix, e);
+      if (Buffer.byteLength(index) > MAX_INDEX_NAME_BYTES) {
+        throw new PermanentSinkError('opensearch', `index name longer than 255 bytes: ${index}`, 'InvalidIndexName');
+      }
+      // _id = row_id: writing the row again replaces the document instead of adding one.
+      const action = JSON.stringify({ index: { _index: index, _id: e.row_id } });
+      return { index, rowId: e.row_id, body: `${action}\n${JSON.stringify(e)}\n` };
+    });
+  }
+
+  async function write(batch: EnvelopeBatch): Promise<SinkWriteResult> {
+    const ops = toOps(batch.envelopes);
+    let written = 0;
+    let group: BulkOp[] = [];
+    let bytes = 0;
+    for (const op of ops) {
+      const size = Buffer.byteLength(op.body);
+      if (group.length > 0 && bytes + size > maxBulkBytes) {
+        written += await sendWithRetries(group);
+        group = [];
+        bytes = 0;
+      }
+      group.push(op);
+      bytes += size;
+    }
+    if (group.length > 0) written += await sendWithRetries(group);
+    return { written };
+  }
+
+  return {
+    name: 'opensearch',
+    prepare: onceUntilFailure(async () => {
+      try {
+        await client.indices.putIndexTemplate({ name: `${indexPrefix}-events`, body: indexTemplate(indexPrefix) });
+      } catch (e) {
+        throw transportError(e, `index template ${indexPrefix}-events`, 'TemplateRejected');
+      }
+    }),
+    write,
+    // The client is shared with the rest of the worker, which closes it.
+    async close() {},
+  };
+}

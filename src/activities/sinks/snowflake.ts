@@ -1,0 +1,204 @@
+import snowflake from 'snowflake-sdk';
+import type { SluiceConfig } from '../../config/load';
+import { execSql } from '../../shared/clients';
+import type { Envelope } from '../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { onceUntilFailure } from './util';
+
+type SnowflakeConfig = SluiceConfig['snowflake'];
+
+export interface SnowflakeSinkDeps {
+  cfg: SnowflakeConfig;
+}
+
+/** The same options `connectSnowflake` uses, for a pool. */
+export function snowflakeConnectionOptions(cfg: SnowflakeConfig): snowflake.ConnectionOptions {
+  return {
+    account: cfg.account,
+    username: cfg.username,
+    password: cfg.password,
+    database: cfg.database,
+    schema: cfg.schema,
+    warehouse: cfg.warehouse || undefined,
+    accessUrl: cfg.accessUrl || undefined,
+    application: 'sluice',
+  } as snowflake.ConnectionOptions;
+}
+
+/** Plain names stay unquoted (Snowflake upper-cases them, as everywhere else); others are quoted verbatim. */
+export function ident(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+export const tableName = (cfg: SnowflakeConfig) => `${ident(cfg.database)}.${ident(cfg.schema)}.${ident(cfg.table)}`;
+
+const COLUMNS = [
+  ['ROW_ID', 'VARCHAR NOT NULL'],
+  ['FILE_ID', 'VARCHAR NOT NULL'],
+  ['LINE', 'NUMBER NOT NULL'],
+  ['TENANT', 'VARCHAR'],
+  ['LOG_TYPE', 'VARCHAR'],
+  ['EVENT_TIME', 'TIMESTAMP_NTZ'],
+  ['EVENT_TIME_SOURCE', 'VARCHAR'],
+  ['INGEST_TIME', 'TIMESTAMP_NTZ'],
+  ['SOURCE_BUCKET', 'VARCHAR'],
+  ['SOURCE_KEY', 'VARCHAR'],
+  ['SOURCE_ETAG', 'VARCHAR'],
+  ['CHUNK', 'NUMBER'],
+  ['INDICATORS', 'VARIANT'],
+  ['EVENT', 'VARIANT'],
+] as const;
+
+/** How each bound text becomes its column's type; the rest are bound as is. */
+const CONVERT: Partial<Record<(typeof COLUMNS)[number][0], string>> = {
+  EVENT_TIME: 'TO_TIMESTAMP_NTZ',
+  INGEST_TIME: 'TO_TIMESTAMP_NTZ',
+  INDICATORS: 'PARSE_JSON',
+  EVENT: 'PARSE_JSON',
+};
+
+// The `Z` is dropped so the wall-clock UTC time is stored, whatever zone handling the server applies to NTZ.
+const ntz = (iso: string) => iso.replace(/Z$/, '');
+
+function rowBinds(fileId: string, e: Envelope): snowflake.Bind[] {
+  const s = e.source;
+  return [
+    e.row_id,
+    fileId,
+    s.line,
+    e.tenant,
+    e.log_type,
+    ntz(e.event_time),
+    e.event_time_source,
+    ntz(e.ingest_time),
+    s.bucket,
+    s.key,
+    s.etag,
+    s.chunk,
+    JSON.stringify(e.indicators),
+    JSON.stringify(e.event),
+  ];
+}
+
+/**
+ * One statement inserting `rows` rows. VARIANT columns cannot take binds in a VALUES list directly, so the rows
+ * come from `FROM VALUES` and are converted in the SELECT (accepted by Snowflake and the emulator alike).
+ */
+export function insertSql(table: string, rows: number): string {
+  const select = COLUMNS.map(([c], i) => (CONVERT[c] ? `${CONVERT[c]}(column${i + 1})` : `column${i + 1}`));
+  const row = `(${COLUMNS.map(() => '?').join(',')})`;
+  return `INSERT INTO ${table} (${COLUMNS.map(([c]) => c).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${Array(rows).fill(row).join(',')}`;
+}
+
+type SdkError = Error & { code?: string | number; sqlState?: string };
+
+// Session expiry codes the driver renews by itself; every other 390xxx login/session error is the account's.
+const RENEWABLE = new Set(['390111', '390112', '390114']);
+// The pool's connection factory keeps only the message of a login failure.
+const LOGIN_REFUSED = /incorrect username or password|user .*(locked|disabled)|not authorized|authenticat/i;
+
+/**
+ * Compilation, access, authentication and data errors cannot be fixed by a retry; anything else may be.
+ * SQL states: 42 syntax/access, 02 "does not exist or not authorized", 28 authorization, 22 data, 0A unsupported.
+ */
+export function classifySnowflakeError(e: unknown, what: string): unknown {
+  const err = e as SdkError;
+  const code = String(err.code ?? '');
+  const state = err.sqlState ?? '';
+  const permanent =
+    /^(42|02|28|22|0A)/.test(state) ||
+    /SQL compilation error/i.test(err.message ?? '') ||
+    (/^390\d{3}$/.test(code) && !RENEWABLE.has(code)) ||
+    err.name === 'InvalidParameterError' ||
+    err.name === 'MissingParameterError' ||
+    (!err.code && LOGIN_REFUSED.test(err.message ?? ''));
+  const detail = `${what}: ${err.message}${code ? ` (code ${code}${state ? `, SQL state ${state}` : ''})` : ''}`;
+  if (permanent) return new PermanentSinkError('snowflake', detail, 'SnowflakeRejected');
+  return new Error(`snowflake: ${detail}`, { cause: e });
+}
+
+export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
+  const { cfg } = deps;
+  const table = tableName(cfg);
+  // The driver logs at INFO to stdout and a file by default; Sluice's own logs say what matters.
+  snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);
+  // A connection per activity at a time: concurrent writes never share a session, hence never a transaction.
+  const pool = snowflake.createPool(snowflakeConnectionOptions(cfg), {
+    max: 4,
+    min: 0,
+    // A heartbeat before lending a connection replaces sessions that expired while idle.
+    testOnBorrow: true,
+    acquireTimeoutMillis: 60_000,
+  });
+
+  /** Runs `fn` on a pooled connection. After a failure its session state is unknown, so it is not reused. */
+  async function withConnection<T>(fn: (conn: snowflake.Connection) => Promise<T>): Promise<T> {
+    const conn = await pool.acquire();
+    try {
+      const result = await fn(conn);
+      await pool.release(conn);
+      return result;
+    } catch (e) {
+      await pool.destroy(conn);
+      throw e;
+    }
+  }
+
+  async function migrate(): Promise<void> {
+    const columns = COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+    await withConnection(async (conn) => {
+      await execSql(conn, `CREATE DATABASE IF NOT EXISTS ${ident(cfg.database)}`);
+      await execSql(conn, `CREATE SCHEMA IF NOT EXISTS ${ident(cfg.database)}.${ident(cfg.schema)}`);
+      await execSql(conn, `CREATE TABLE IF NOT EXISTS ${table} (${columns})`);
+    });
+  }
+
+  async function write(batch: EnvelopeBatch): Promise<SinkWriteResult> {
+    const per = cfg.rowsPerStatement;
+    return withConnection(async (conn) => {
+      await execSql(conn, 'BEGIN');
+      try {
+        // Keyed by line range rather than chunk number: another chunking of the same file replaces these rows too.
+        await execSql(conn, `DELETE FROM ${table} WHERE FILE_ID = ? AND LINE BETWEEN ? AND ?`, [
+          batch.fileId,
+          batch.firstLine,
+          batch.lastLine,
+        ]);
+        let written = 0;
+        for (let i = 0; i < batch.envelopes.length; i += per) {
+          const rows = batch.envelopes.slice(i, i + per);
+          const binds = rows.flatMap((e) => rowBinds(batch.fileId, e));
+          written += (await execSql(conn, insertSql(table, rows.length), binds)).updated;
+        }
+        await execSql(conn, 'COMMIT');
+        return { written };
+      } catch (e) {
+        // Best effort: the connection is discarded anyway, and logging out also ends the transaction.
+        await execSql(conn, 'ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  return {
+    name: 'snowflake',
+    prepare: onceUntilFailure(async () => {
+      try {
+        await migrate();
+      } catch (e) {
+        throw classifySnowflakeError(e, `creating ${table}`);
+      }
+    }),
+    async write(batch) {
+      try {
+        return await write(batch);
+      } catch (e) {
+        throw classifySnowflakeError(e, `writing lines ${batch.firstLine}-${batch.lastLine} of ${batch.fileId}`);
+      }
+    },
+    async close() {
+      await pool.drain();
+      await pool.clear();
+    },
+  };
+}
