@@ -7,7 +7,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
-  console.error('sluice: the CLI is not built yet; run `npm ci` (or `npm run build`) in ' + path.join(__dirname, '..'));
+  console.error('sluice: the CLI is not built yet; run `npm install` (or `npm run build`) in ' + path.join(__dirname, '..'));
   process.exit(2);
 }
 require(entry).main(process.argv.slice(2));
