@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled by `npm ci` (the prepare script); say so instead of a stack trace if it was skipped.
+// The CLI is compiled by `npm install` (the prepare script); say so instead of a stack trace if it was skipped.
 // Node 20 is supported here; the AWS SDK's notice about its future Node 22 floor is noise on every command.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const path = require('node:path');

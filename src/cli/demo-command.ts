@@ -11,13 +11,16 @@ import { type DemoKind, generateEvents, writeNdjson } from '../demo/generate';
 import { createS3 } from '../shared/clients';
 import { stackUp } from '../stack/stack';
 import { createWorker } from '../worker/worker';
+import { UsageError } from './errors';
 import { formatStatus } from './format';
+import { TENANT_PATTERN } from './ingest-command';
 
-export const DEMO_USAGE = `sluice demo [--records N]
+export const DEMO_USAGE = `sluice demo [--records N] [--tenant T]
 
   Brings the local stack up, runs a worker in this process, generates realistic Zeek, Suricata and
   CloudTrail files (one of them a multi-chunk gzip of N Zeek records, default 60000), ingests them into
-  S3, Snowflake and OpenSearch, and prints each file's summary and its Temporal Web UI link.`;
+  S3, Snowflake and OpenSearch as tenant T (default demo), and prints each file's summary and its
+  Temporal Web UI link.`;
 
 interface DemoFile {
   name: string;
@@ -40,15 +43,19 @@ async function writeDemoFile(dir: string, f: DemoFile, seed: number): Promise<st
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { records: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { records: { type: 'string' }, tenant: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(`${DEMO_USAGE}\n`);
     return 0;
   }
   const large = values.records === undefined ? 60_000 : Number(values.records);
-  if (!Number.isInteger(large) || large < 1)
-    throw new Error(`--records takes a positive whole number, got "${values.records}"`);
+  if (!Number.isInteger(large) || large < 1) {
+    throw new UsageError(`--records takes a positive whole number, got "${values.records}"`);
+  }
+  const tenant = values.tenant ?? 'demo';
+  if (!TENANT_PATTERN.test(tenant))
+    throw new UsageError(`--tenant "${tenant}": use lowercase letters, digits, - and _`);
   const cfg = loadConfig();
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
   await stackUp(cfg, (line) => say(`stack: ${line}`));
@@ -73,7 +80,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     const handles = [];
     for (const [i, f] of files.entries()) {
-      const file = await resolveSource(paths[i] as string, { s3, cfg, tenant: 'demo', logType: f.kind, upload: true });
+      const file = await resolveSource(paths[i] as string, { s3, cfg, tenant, logType: f.kind, upload: true });
       // The demo may run again on the same stack: re-ingest is idempotent, so counts stay exact.
       handles.push(await ingest.start(file, { reingest: true }));
       say(`started ${f.name}`);
@@ -92,7 +99,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     await close();
   }
   process.stdout.write(
-    `Temporal Web UI: ${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows?query=${encodeURIComponent('Tenant="demo"')}\n`,
+    `Temporal Web UI: ${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows?query=${encodeURIComponent(`Tenant="${tenant}"`)}\n`,
   );
   return failed ? 1 : 0;
 }

@@ -13,7 +13,8 @@ export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --t
   bytes always get the same key). A file version already ingested is refused unless --reingest is given.
   --wait   wait for every file and print its summary      --json   machine-readable output`;
 
-const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Tenants name S3 prefixes and OpenSearch indices: lowercase, short, no separators of either. */
+export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export async function ingestCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,7 +36,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one file (a local path or s3://bucket/key)');
   const tenant = values.tenant;
   if (!tenant) throw new UsageError('--tenant is required');
-  if (!TENANT.test(tenant))
+  if (!TENANT_PATTERN.test(tenant))
     throw new UsageError(
       `--tenant "${tenant}": use lowercase letters, digits, - and _ (it names S3 prefixes and indices)`,
     );

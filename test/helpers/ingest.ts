@@ -19,7 +19,7 @@ import { cfg as baseCfg, snowflakeQueryViaPython, uniq } from './env';
 export async function startWorker(options: WorkerOptions = {}) {
   const taskQueue = options.taskQueue ?? uniq('test-ingest');
   const cfg: SluiceConfig = { ...baseCfg, temporal: { ...baseCfg.temporal, taskQueue } };
-  const sw = await createWorker(cfg, { log: createLogger('warn'), ...options, taskQueue });
+  const sw = await createWorker(cfg, { log: createLogger('error'), ...options, taskQueue });
   const running = sw.worker.run();
   const client = await connectIngestClient(cfg);
   return {
