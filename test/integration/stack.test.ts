@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
@@ -97,6 +100,49 @@ describe('local stack through the real clients', () => {
   });
 });
 
+/** Every process on the machine that carries the stack's marker: none may survive `down`. */
+function stackProcesses(): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const marker = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((v) => v.startsWith('SLUICE_STACK_SERVICE='));
+      if (marker) found.push(`${pid} ${marker}`);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe('prerequisites', () => {
+  it('a missing tool is reported by name, not as a stack trace', () => {
+    // A PATH with only sh and node, fresh tool/state dirs and free ports: the first install step needs Maven.
+    const bin = mkdtempSync(path.join(tmpdir(), 'sluice-path-'));
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    symlinkSync('/bin/sh', path.join(bin, 'sh'));
+    const home = mkdtempSync(path.join(tmpdir(), 'sluice-home-'));
+    const ports = {
+      SLUICE_TEMPORAL_PORT: '17233',
+      SLUICE_TEMPORAL_UI_PORT: '18233',
+      SLUICE_MINIO_PORT: '19000',
+      SLUICE_MINIO_CONSOLE_PORT: '19001',
+      SLUICE_OPENSEARCH_PORT: '19200',
+      SLUICE_OPENSEARCH_TRANSPORT_PORT: '19300',
+      SLUICE_FAKESNOW_PORT: '17616',
+    };
+    const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'sluice.js'), 'stack', 'up'], {
+      encoding: 'utf8',
+      env: { PATH: bin, HOME: home, SLUICE_HOME: home, ...ports },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'sluice stack: mvn not found: the local stack fetches OpenSearch from Maven Central with Maven. Install it and put it on PATH, then run again.\n',
+    );
+  });
+});
+
 describe('Temporal dev server', () => {
   const taskQueue = uniq('stack-check');
   const workflowId = uniq('ping');
@@ -159,6 +205,7 @@ describe('Temporal dev server', () => {
     const stopped = await stackDown(cfg, progress);
     expect(stopped.sort()).toEqual(['minio', 'opensearch', 'snowflake', 'temporal']);
     expect((await stackStatus(cfg)).filter((s) => s.healthy).map((s) => s.name)).toEqual([]);
+    expect(stackProcesses()).toEqual([]);
     const rows = await stackUp(cfg, progress);
     expect(rows.every((r) => r.healthy && r.state === 'running')).toBe(true);
     expect(await listByTenant()).toEqual([workflowId]);
