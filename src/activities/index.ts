@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
+import { createDecisionActivities } from './decisions';
 import { createProcessChunk } from './process/process-chunk';
 import { createSinkChunk, sinkActivityName } from './sink-chunk';
 import type { Sink } from './sinks/sink';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     splitFile: createSplitFile(common),
     processChunk: createProcessChunk(common),
     ...sinkActivities,
+    ...createDecisionActivities(common),
   };
 }
 

@@ -25,6 +25,14 @@ export const quarantine = {
   /** Records of one chunk that could not be parsed. */
   chunkRecords: (tenant: string, fileId: string, chunk: number) =>
     `records/${tenant}/${fileId}/chunk-${pad(chunk)}.ndjson`,
+  /** Envelopes one sink rejected by themselves (isolated by bisection). */
+  sinkRejects: (tenant: string, fileId: string, sink: string, chunk: number) =>
+    `records/${tenant}/${fileId}/rejected-${sink}-chunk-${pad(chunk)}.ndjson`,
+  /** A chunk dropped by a person's decision: its lines, verbatim. */
+  droppedChunk: (tenant: string, fileId: string, chunk: number) =>
+    `records/${tenant}/${fileId}/dropped/chunk-${pad(chunk)}.ndjson`,
+  /** Who decided what, when and why. */
+  audit: (tenant: string, fileId: string, at: string, kind: string) => `audit/${tenant}/${fileId}/${at}-${kind}.json`,
   /** One record over the size limit, found while splitting. */
   oversize: (tenant: string, fileId: string, line: number) => `records/${tenant}/${fileId}/oversize-line-${line}.json`,
 };

@@ -32,7 +32,10 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       const body = Buffer.from(
         await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
       );
-      const envelopes = decodeEnvelopes(body);
+      // A sub-range when the workflow bisects a chunk to find the records a sink rejects.
+      const envelopes = decodeEnvelopes(body).filter(
+        (e) => e.source.line >= input.firstLine && e.source.line <= input.lastLine,
+      );
       const { written } = await sink.write({ ...input, envelopes });
       deps.log.debug('chunk written', {
         sink: sink.name,

@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary } from '../shared/ingest-types';
+import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
 import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
 import { workflowIdFor } from './workflow-id';
 
@@ -41,6 +41,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
     maxRecordBytes: cfg.pipeline.maxRecordBytes,
     maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
+    reminderInterval: cfg.pipeline.reminderInterval,
+    maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
+    retry: cfg.retry,
   };
 
   async function describe(workflowId: string): Promise<FileStatus> {
@@ -65,7 +68,10 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     describe,
     async start(file, options = {}) {
       const workflowId = workflowIdFor(file);
-      const input: IngestInput = { file, options: { ...defaults, ...options } };
+      const input: IngestInput = {
+        file,
+        options: { ...defaults, ...options, retry: mergeRetry(defaults.retry, options.retry) },
+      };
       try {
         return await client.workflow.start(INGEST_WORKFLOW, {
           taskQueue: cfg.temporal.taskQueue,
@@ -89,4 +95,10 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     },
     close: () => connection.close(),
   };
+}
+
+function mergeRetry(base: IngestOptions['retry'], over: IngestOptions['retry']): IngestOptions['retry'] {
+  const out: NonNullable<IngestOptions['retry']> = { ...base };
+  for (const [stage, r] of Object.entries(over ?? {})) out[stage as Stage] = { ...base?.[stage as Stage], ...r };
+  return out;
 }

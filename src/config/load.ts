@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Stage, StageRetry } from '../shared/ingest-types';
 import { type Kind, SETTINGS, type Setting } from './settings';
 
 export interface SluiceConfig {
@@ -41,7 +42,14 @@ export interface SluiceConfig {
     table: string;
     rowsPerStatement: number;
   };
-  pipeline: { chunkTargetBytes: number; maxRecordBytes: number; maxChunksInFlight: number };
+  pipeline: {
+    chunkTargetBytes: number;
+    maxRecordBytes: number;
+    maxChunksInFlight: number;
+    reminderInterval: number;
+    maxPoisonPerChunk: number;
+  };
+  retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -96,6 +104,8 @@ function parseValue(s: Setting, raw: string): { value: unknown } | { error: stri
     }
     case 'int':
       return /^-?\d+$/.test(raw) ? bounded(Number(raw), 'value') : expect('a whole number');
+    case 'number':
+      return /^\d+(\.\d+)?$/.test(raw) ? bounded(Number(raw), 'value') : expect('a number');
     case 'bytes': {
       const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
       const unit = m?.[2]?.toLowerCase() ?? '';

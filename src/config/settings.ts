@@ -3,7 +3,7 @@
  * The loader validates against this table and the README's configuration reference is printed from it
  * (`sluice config --markdown`), so the two cannot drift apart.
  */
-export type Kind = 'string' | 'secret' | 'url' | 'port' | 'int' | 'bytes' | 'duration' | 'bool' | 'name';
+export type Kind = 'string' | 'secret' | 'url' | 'port' | 'int' | 'number' | 'bytes' | 'duration' | 'bool' | 'name';
 
 export interface Setting {
   /** Dotted key in the config file, also the path in the resolved config object. */
@@ -319,5 +319,74 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'Chunks of one file processed at once (sliding window).',
   },
 
+  {
+    key: 'pipeline.reminderInterval',
+    env: 'SLUICE_REMINDER_INTERVAL',
+    kind: 'duration',
+    default: '1h',
+    min: 1000,
+    doc: 'How often a file awaiting a decision logs a reminder and bumps its visible reminder count.',
+  },
+  {
+    key: 'pipeline.maxPoisonPerChunk',
+    env: 'SLUICE_MAX_POISON_PER_CHUNK',
+    kind: 'int',
+    default: '10',
+    min: 0,
+    max: 100_000,
+    doc: 'Records a sink may reject in one chunk and still be quarantined by bisection; beyond this the failure looks systemic and the file waits for a decision.',
+  },
+
+  ...retrySettings(),
+
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];
+
+/** Per-stage retry: a stage retries with backoff until its window runs out, then the file waits for a person. */
+function retrySettings(): Setting[] {
+  const stages: [stage: string, env: string, window: string, initial: string][] = [
+    ['split', 'SPLIT', '6h', '5s'],
+    ['process', 'PROCESS', '2h', '1s'],
+    ['s3', 'S3', '6h', '1s'],
+    ['snowflake', 'SNOWFLAKE', '6h', '2s'],
+    ['opensearch', 'OPENSEARCH', '6h', '1s'],
+  ];
+  return stages.flatMap(
+    ([stage, env, window, initial]) =>
+      [
+        {
+          key: `retry.${stage}.window`,
+          env: `SLUICE_RETRY_${env}_WINDOW`,
+          kind: 'duration',
+          default: window,
+          min: 1000,
+          doc: `Total time the ${stage} stage keeps retrying one piece of work before the file waits for a decision.`,
+        },
+        {
+          key: `retry.${stage}.initialInterval`,
+          env: `SLUICE_RETRY_${env}_INITIAL_INTERVAL`,
+          kind: 'duration',
+          default: initial,
+          min: 1,
+          doc: `First retry delay of the ${stage} stage.`,
+        },
+        {
+          key: `retry.${stage}.maximumInterval`,
+          env: `SLUICE_RETRY_${env}_MAX_INTERVAL`,
+          kind: 'duration',
+          default: '10m',
+          min: 1,
+          doc: `Longest delay between retries of the ${stage} stage.`,
+        },
+        {
+          key: `retry.${stage}.backoffCoefficient`,
+          env: `SLUICE_RETRY_${env}_BACKOFF`,
+          kind: 'number',
+          default: '2',
+          min: 1,
+          max: 10,
+          doc: `Growth of the ${stage} stage's retry delay.`,
+        },
+      ] satisfies Setting[],
+  );
+}

@@ -17,12 +17,31 @@ export interface FileRef {
   logType: string;
 }
 
+/** A stage of the pipeline: where work is retried, and what an operator approves or drops. */
+export type Stage = 'split' | 'process' | SinkName;
+export const STAGES: readonly Stage[] = ['split', 'process', 's3', 'snowflake', 'opensearch'];
+
+/** Retry of one stage, in milliseconds (JSON-friendly, so it can be given per file and in an approve). */
+export interface StageRetry {
+  /** Total time one piece of work is retried before the file waits for a decision. */
+  window: number;
+  initialInterval: number;
+  maximumInterval: number;
+  backoffCoefficient: number;
+}
+
 export interface IngestOptions {
   /** Explicitly ingest a file version again (sinks are idempotent, so counts stay the same). */
   reingest?: boolean;
   chunkTargetBytes?: number;
   maxRecordBytes?: number;
   maxChunksInFlight?: number;
+  /** Per-stage retry; stages not given use the defaults. */
+  retry?: Partial<Record<Stage, Partial<StageRetry>>>;
+  /** How often a file awaiting a decision reminds (ms). */
+  reminderInterval?: number;
+  /** Records a sink may reject per chunk and still be quarantined by bisection. */
+  maxPoisonPerChunk?: number;
 }
 
 export interface IngestInput {
@@ -82,7 +101,50 @@ export interface SinkChunkResult {
   written: number;
 }
 
-export type PipelineStatusValue = 'Running' | 'Completed' | 'Failed' | 'AwaitingDecision';
+export type PipelineStatusValue = 'Running' | 'Completed' | 'Failed' | 'AwaitingDecision' | 'Dropped';
+
+/** Work that failed past its retry window or permanently, waiting for a person. */
+export interface AwaitingDecision {
+  id: number;
+  stage: Stage;
+  /** Chunks affected (none for the split stage: the whole file). */
+  chunks: number[];
+  /** Records affected (of those chunks, or of the file). */
+  records: number;
+  errorType: string;
+  error: string;
+  since: string;
+}
+
+export interface ApproveRequest {
+  /** Only work of this stage; all awaiting work when absent. */
+  stage?: Stage;
+  by?: string;
+  /** Retry overrides for the approved work, e.g. { window: 21600000 } for six more hours. */
+  retry?: Partial<StageRetry>;
+}
+
+export interface DropRequest {
+  reason: string;
+  by: string;
+  stage?: Stage;
+}
+
+export interface DecisionRecord {
+  kind: 'approve' | 'drop';
+  awaitingId: number;
+  stage: Stage;
+  chunks: number[];
+  by?: string;
+  reason?: string;
+  at: string;
+}
+
+/** A record a sink rejected by itself (found by bisection) and quarantined. */
+export interface PoisonRecord {
+  line: number;
+  error: string;
+}
 
 export interface IngestProgress {
   fileId: string;
@@ -100,6 +162,14 @@ export interface IngestProgress {
   compressedBytes: number;
   gzip: boolean;
   warnings: string[];
+  /** Records each sink rejected one by one (bisected out and quarantined). */
+  rejected: Record<SinkName, number>;
+  awaiting: AwaitingDecision[];
+  decisions: DecisionRecord[];
+  /** Chunks dropped by a person's decision, per stage ("split" drops the whole file). */
+  dropped: { stage: Stage; chunks: number[] }[];
+  reminders: number;
+  lastReminderAt?: string;
   startedAt: string;
   splitMs?: number;
   finishedAt?: string;

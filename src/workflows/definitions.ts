@@ -1,14 +1,49 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { IngestProgress } from '../shared/ingest-types';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApproveRequest, DropRequest, IngestProgress, Stage, StageRetry } from '../shared/ingest-types';
 
-/** Defined once, used by the workflow (handler) and by clients (CLI, tests). */
+/** Defined once, used by the workflow (handlers) and by clients (CLI, tests). */
 export const statusQuery = defineQuery<IngestProgress>('status');
+
+/**
+ * A person's decision on work that waits. Signals serve the stock `temporal workflow signal` and the Web UI's
+ * "Send a Signal"; the updates of the same meaning give the sluice CLI a synchronous answer, and their
+ * validators reject bad requests before anything is recorded.
+ */
+export const approveSignal = defineSignal<[ApproveRequest?]>('approve');
+export const dropSignal = defineSignal<[DropRequest]>('drop');
+export interface DecisionResult {
+  decided: number[];
+}
+export const approveUpdate = defineUpdate<DecisionResult, [ApproveRequest]>('approve');
+export const dropUpdate = defineUpdate<DecisionResult, [DropRequest]>('drop');
 
 export const INGEST_WORKFLOW = 'ingestFile';
 
-/** Used when a workflow is started without them (e.g. from the stock `temporal` CLI); the sluice CLI fills them from config. */
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/**
+ * Used when a workflow is started without options (e.g. from the stock `temporal` CLI); the sluice CLI fills
+ * them from configuration. A unit test keeps these equal to the configuration defaults.
+ */
+export const DEFAULT_RETRY: Record<Stage, StageRetry> = {
+  split: { window: 6 * HOUR, initialInterval: 5000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+  process: { window: 2 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+  s3: { window: 6 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+  snowflake: { window: 6 * HOUR, initialInterval: 2000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+  opensearch: { window: 6 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+};
+
 export const DEFAULT_OPTIONS = {
   chunkTargetBytes: 4 * 1024 * 1024,
   maxRecordBytes: 1024 * 1024,
   maxChunksInFlight: 4,
+  reminderInterval: HOUR,
+  maxPoisonPerChunk: 10,
 } as const;
+
+export function validateDrop(req: DropRequest | undefined): void {
+  if (!req || typeof req !== 'object') throw new Error('drop needs {"reason": "...", "by": "..."}');
+  if (typeof req.reason !== 'string' || !req.reason.trim()) throw new Error('drop needs a non-empty "reason"');
+  if (typeof req.by !== 'string' || !req.by.trim()) throw new Error('drop needs "by": who decided');
+}

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   proxyActivities,
   setHandler,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -13,47 +14,41 @@ import {
   type IngestSummary,
   SINK_NAMES,
   type SinkName,
+  STAGES,
+  type Stage,
+  type StageRetry,
 } from '../shared/ingest-types';
-import { FailedStage, LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
-import { DEFAULT_OPTIONS, statusQuery } from './definitions';
-import { PROCESS, SINKS, SPLIT } from './policies';
+import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
+import { writeBisecting } from './bisect';
+import { DecisionDesk } from './decision-desk';
+import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
+import { activityOptions } from './policies';
 import { forEachWindowed } from './windowed';
 
-const { splitFile } = proxyActivities<Activities>(SPLIT);
-const { processChunk } = proxyActivities<Activities>(PROCESS);
-const sinkActivity: Record<SinkName, Activities['sink_s3']> = {
-  s3: proxyActivities<Activities>(SINKS.s3).sink_s3,
-  snowflake: proxyActivities<Activities>(SINKS.snowflake).sink_snowflake,
-  opensearch: proxyActivities<Activities>(SINKS.opensearch).sink_opensearch,
-};
+// Quarantine and audit writes retry without a window: what they record must not be lost.
+const bookkeeping = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const sinkActivity = (a: Activities, sink: SinkName) =>
+  ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
 
 /**
- * One file, one workflow: split into record-aligned chunks, then for each chunk (a sliding window of them)
- * process, then write to every sink in parallel. Only keys and counts pass through here (claim check).
+ * One file, one workflow: split into record-aligned chunks; for each chunk (a sliding window of them) process,
+ * then write to every sink in parallel, bisecting out records a sink rejects. Work that fails past its retry
+ * window, or permanently, waits for a person's approve or drop. Only keys and counts pass through here.
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const { file } = input;
   const opts = { ...DEFAULT_OPTIONS, ...input.options };
-  const startedAt = Date.now();
-  const progress: IngestProgress = {
-    fileId: '',
-    status: 'Running',
-    stage: 'split',
-    source: `s3://${file.bucket}/${file.key}`,
-    chunksTotal: 0,
-    chunksDone: 0,
-    chunksInFlight: [],
-    records: 0,
-    parsed: 0,
-    quarantined: 0,
-    written: { s3: 0, snowflake: 0, opensearch: 0 },
-    bytes: 0,
-    compressedBytes: 0,
-    gzip: false,
-    warnings: [],
-    startedAt: new Date(startedAt).toISOString(),
-  };
+  const retry = Object.fromEntries(
+    STAGES.map((s) => [s, { ...DEFAULT_RETRY[s], ...input.options?.retry?.[s] }]),
+  ) as Record<Stage, StageRetry>;
+  const progress = initialProgress(input);
   setHandler(statusQuery, () => progress);
+  const desk = new DecisionDesk(progress, opts.reminderInterval);
+  desk.install();
   upsertSearchAttributes([
     { key: PipelineStatus, value: 'Running' },
     { key: Tenant, value: file.tenant },
@@ -61,73 +56,143 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     { key: LogType, value: file.logType },
   ]);
 
-  try {
-    const split = await splitFile({
-      file,
-      chunkTargetBytes: opts.chunkTargetBytes,
-      maxRecordBytes: opts.maxRecordBytes,
-    });
-    Object.assign(progress, {
-      fileId: split.fileId,
-      stage: 'process',
-      chunksTotal: split.chunkCount,
-      records: split.records,
-      quarantined: split.quarantined,
-      bytes: split.bytes,
-      compressedBytes: split.compressedBytes,
-      gzip: split.gzip,
-      warnings: split.warnings,
-      splitMs: Date.now() - startedAt,
-    });
-    const ingestTime = workflowInfo().startTime.toISOString();
+  /** Runs one stage's work; on failure parks it and retries or drops as a person decides. */
+  async function decided<T>(
+    stage: Stage,
+    chunks: number[],
+    records: () => number,
+    work: (a: Activities) => Promise<T>,
+  ): Promise<T | undefined> {
+    let override: Partial<StageRetry> | undefined;
+    for (;;) {
+      try {
+        return await work(proxyActivities<Activities>(activityOptions(stage, { ...retry[stage], ...override })));
+      } catch (err) {
+        const failure = describeFailure(err, retry[stage]);
+        if (!failure) throw err;
+        const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
+        await bookkeeping.recordDecision({
+          file,
+          decision: record,
+          error: failure.error,
+          records: records(),
+        });
+        if (outcome.kind === 'drop') {
+          progress.dropped.push({ stage, chunks });
+          return undefined;
+        }
+        override = outcome.retry;
+      }
+    }
+  }
 
-    await forEachWindowed(split.chunkCount, opts.maxChunksInFlight, async (chunk) => {
-      progress.chunksInFlight.push(chunk);
-      const processed = await processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime });
+  const split = await decided(
+    'split',
+    [],
+    () => 0,
+    (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
+  );
+  if (!split) return finish(progress, 'Dropped');
+  Object.assign(progress, {
+    fileId: split.fileId,
+    stage: 'process',
+    chunksTotal: split.chunkCount,
+    records: split.records,
+    quarantined: split.quarantined,
+    bytes: split.bytes,
+    compressedBytes: split.compressedBytes,
+    gzip: split.gzip,
+    warnings: split.warnings,
+    splitMs: Date.now() - Date.parse(progress.startedAt),
+  });
+  const ingestTime = workflowInfo().startTime.toISOString();
+
+  await forEachWindowed(split.chunkCount, opts.maxChunksInFlight, async (chunk) => {
+    progress.chunksInFlight.push(chunk);
+    const processed = await decided(
+      'process',
+      [chunk],
+      () => 0,
+      (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+    );
+    if (processed) {
       progress.parsed += processed.parsed;
       progress.quarantined += processed.quarantined;
       if (processed.parsed > 0) {
         const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
-        const results = await Promise.all(SINK_NAMES.map((name) => sinkActivity[name](target)));
-        for (const r of results) progress.written[r.sink] += r.written;
+        await Promise.all(
+          SINK_NAMES.map((sink) =>
+            decided(
+              sink,
+              [chunk],
+              () => processed.parsed,
+              async (a) => {
+                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                if (poison.length) {
+                  await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
+                  progress.rejected[sink] += poison.length;
+                }
+                progress.written[sink] += written;
+              },
+            ),
+          ),
+        );
       }
-      progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
-      progress.chunksDone += 1;
-    });
-  } catch (err) {
-    progress.status = 'Failed';
-    const stage = failedStage(err);
-    upsertSearchAttributes([
-      { key: PipelineStatus, value: 'Failed' },
-      { key: FailedStage, value: stage },
-    ]);
-    const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-    const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Error') : 'Error';
-    const reason = (cause as Error).message;
-    throw ApplicationFailure.create({
-      // Activities name the source themselves; say it once.
-      message: reason.includes(progress.source)
-        ? `${stage} failed: ${reason}`
-        : `${stage} failed for ${progress.source}: ${reason}`,
-      type,
-      nonRetryable: true,
-      cause: cause as Error,
-    });
-  }
+    }
+    progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
+    progress.chunksDone += 1;
+  });
+  return finish(progress, 'Completed');
+}
 
+function initialProgress(input: IngestInput): IngestProgress {
+  return {
+    fileId: '',
+    status: 'Running',
+    stage: 'split',
+    source: `s3://${input.file.bucket}/${input.file.key}`,
+    chunksTotal: 0,
+    chunksDone: 0,
+    chunksInFlight: [],
+    records: 0,
+    parsed: 0,
+    quarantined: 0,
+    written: { s3: 0, snowflake: 0, opensearch: 0 },
+    rejected: { s3: 0, snowflake: 0, opensearch: 0 },
+    bytes: 0,
+    compressedBytes: 0,
+    gzip: false,
+    warnings: [],
+    awaiting: [],
+    decisions: [],
+    dropped: [],
+    reminders: 0,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
   progress.stage = 'done';
-  progress.status = 'Completed';
+  progress.status = status;
   progress.finishedAt = new Date().toISOString();
-  progress.durationMs = Date.now() - startedAt;
-  upsertSearchAttributes([{ key: PipelineStatus, value: 'Completed' }]);
+  progress.durationMs = Date.now() - Date.parse(progress.startedAt);
+  upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
   return progress;
 }
 
-function failedStage(err: unknown): string {
-  if (err instanceof ActivityFailure) {
-    if (err.activityType === 'splitFile') return 'split';
-    if (err.activityType === 'processChunk') return 'process';
-    return err.activityType?.replace(/^sink_/, 'sink:') ?? 'unknown';
+/** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */
+function describeFailure(err: unknown, retry: StageRetry): { errorType: string; error: string } | undefined {
+  if (err instanceof ApplicationFailure && err.type === 'TooManyRejected')
+    return { errorType: err.type, error: err.message };
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) {
+    const last = (cause.cause as Error | undefined)?.message;
+    return {
+      errorType: 'RetryWindowExhausted',
+      error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window (${cause.timeoutType ?? 'timeout'})${last ? `; last error: ${last}` : ''}`,
+    };
   }
-  return 'workflow';
+  if (cause instanceof ApplicationFailure) return { errorType: cause.type ?? 'Error', error: cause.message };
+  return { errorType: cause?.name ?? 'Error', error: cause?.message ?? err.message };
 }

@@ -1,11 +1,8 @@
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { SinkName } from '../shared/ingest-types';
+import type { Stage, StageRetry } from '../shared/ingest-types';
 
-/**
- * Per-stage activity options. Backoff starts at seconds and grows to minutes: a provider outage is waited
- * out, not hammered. Errors the activities classify as permanent are non-retryable and fail fast.
- */
-const PERMANENT = [
+/** Failures no retry can fix: they skip the retry window and go straight to bisection or a decision. */
+export const PERMANENT_TYPES = [
   'UnknownLogType',
   'SourceMissing',
   'SourceChanged',
@@ -13,51 +10,42 @@ const PERMANENT = [
   'TruncatedInput',
   'CorruptInput',
   'StagingCorrupt',
+  'MappingConflict',
+  'DocumentRejected',
+  'Rejected',
+  'InvalidIndexName',
+  'SnowflakeRejected',
+  'BucketMissing',
+  'AccessDenied',
 ];
 
-export const SPLIT: ActivityOptions = {
-  startToCloseTimeout: '2 hours',
-  // Split streams whole files; a stuck read is noticed within the heartbeat timeout, not after two hours.
-  heartbeatTimeout: '2 minutes',
-  retry: {
-    initialInterval: '5s',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: PERMANENT,
-  },
+/** Sink failures that may be caused by single records: worth bisecting to find them. */
+export const RECORD_REJECTION_TYPES = ['MappingConflict', 'DocumentRejected', 'SnowflakeRejected'];
+
+const MINUTE = 60_000;
+const ATTEMPT_TIMEOUT: Record<Stage, number> = {
+  split: 120 * MINUTE,
+  process: 15 * MINUTE,
+  s3: 10 * MINUTE,
+  snowflake: 15 * MINUTE,
+  opensearch: 10 * MINUTE,
 };
 
-export const PROCESS: ActivityOptions = {
-  startToCloseTimeout: '15 minutes',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: PERMANENT,
-  },
-};
-
-export const SINKS: Record<SinkName, ActivityOptions> = {
-  s3: {
-    startToCloseTimeout: '10 minutes',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-  },
-  snowflake: {
-    startToCloseTimeout: '15 minutes',
+/**
+ * A stage's activity options: backoff from seconds to minutes, retried until the window (schedule-to-close)
+ * runs out. Then the workflow asks a person instead of failing or dropping anything.
+ */
+export function activityOptions(stage: Stage, retry: StageRetry): ActivityOptions {
+  return {
+    startToCloseTimeout: ATTEMPT_TIMEOUT[stage],
+    scheduleToCloseTimeout: retry.window,
+    // Split streams whole files: a stuck read is noticed within the heartbeat timeout.
+    ...(stage === 'split' ? { heartbeatTimeout: 2 * MINUTE } : {}),
     retry: {
-      initialInterval: '2s',
-      backoffCoefficient: 2,
-      maximumInterval: '10 minutes',
-      nonRetryableErrorTypes: ['SnowflakeRejected'],
+      initialInterval: retry.initialInterval,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maximumInterval,
+      nonRetryableErrorTypes: PERMANENT_TYPES,
     },
-  },
-  opensearch: {
-    startToCloseTimeout: '10 minutes',
-    retry: {
-      initialInterval: '1s',
-      backoffCoefficient: 2,
-      maximumInterval: '5 minutes',
-      nonRetryableErrorTypes: ['MappingConflict'],
-    },
-  },
-};
+  };
+}

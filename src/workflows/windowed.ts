@@ -8,6 +8,9 @@ export async function forEachWindowed(n: number, limit: number, fn: (i: number) 
   // Failures are recorded, not only raced: when two items settle in the same tick, the race reports one of
   // them, and a failure must never be the one that goes unseen.
   let failure: { error: unknown } | undefined;
+  const rethrow = () => {
+    if (failure) throw failure.error;
+  };
   let next = 0;
   while ((next < n && !failure) || inFlight.size > 0) {
     while (next < n && inFlight.size < limit && !failure) {
@@ -18,8 +21,8 @@ export async function forEachWindowed(n: number, limit: number, fn: (i: number) 
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
-    if (failure) throw failure.error;
+    rethrow();
     await Promise.race(inFlight);
-    if (failure) throw failure.error;
+    rethrow();
   }
 }

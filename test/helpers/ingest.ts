@@ -68,7 +68,7 @@ export async function ingestAndWait(
   return (await handle.result()) as IngestSummary;
 }
 
-async function listKeys(bucket: string, prefix: string): Promise<string[]> {
+export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {

@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { WorkflowFailedError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
-import { INGEST_WORKFLOW } from '../../src/workflows/definitions';
+import type { AwaitingDecision, IngestSummary } from '../../src/shared/ingest-types';
+import { dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
 import {
+  getBytes,
   ingestAndWait,
+  listKeys,
   quarantineEntries,
   sinkCounts,
   startWorker,
@@ -26,14 +29,14 @@ afterAll(async () => {
 
 const valid = (i: number) => JSON.stringify({ ts: 1700000000 + i, 'id.orig_h': `10.0.0.${i % 250}`, uid: `C${i}` });
 
-async function failureOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (e) {
-    expect(e).toBeInstanceOf(WorkflowFailedError);
-    return ((e as WorkflowFailedError).cause as Error).message;
+/** Waits until the workflow parks work for a person and returns what it shows. */
+async function parked(handle: WorkflowHandle): Promise<AwaitingDecision> {
+  for (let i = 0; i < 300; i++) {
+    const p = await handle.query(statusQuery);
+    if (p.awaiting.length) return p.awaiting[0] as AwaitingDecision;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('expected the workflow to fail');
+  throw new Error('the workflow never parked');
 }
 
 describe('bad input: quarantined or a clear error, nothing valid lost', () => {
@@ -110,28 +113,56 @@ describe('bad input: quarantined or a clear error, nothing valid lost', () => {
     ]);
   });
 
-  it('a truncated gzip fails the file with a clear error and writes nothing', async () => {
+  it('a truncated gzip waits for a decision with a clear error; drop records who, why and when, and writes nothing', async () => {
     const tenant = uniq('trunc');
     const dir = await tempDir();
     const whole = gzipSync(Array.from({ length: 5_000 }, (_, i) => valid(i)).join('\n'));
     const file = path.join(dir, 'cut.ndjson.gz');
     writeFileSync(file, whole.subarray(0, Math.floor(whole.length / 2)));
     const ref = await upload(file, tenant, 'zeek');
-    const message = await failureOf(ingestAndWait(w.client, ref));
-    expect(message).toMatch(
-      new RegExp(
-        `^split failed: s3://${ref.bucket}/${ref.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: truncated gzip \\(unexpected end of file\\) after \\d+ uncompressed bytes; nothing of this file was ingested$`,
-      ),
+    const handle = await w.client.start(ref);
+    const awaiting = await parked(handle);
+    expect(awaiting).toMatchObject({ stage: 'split', chunks: [], errorType: 'TruncatedInput' });
+    expect(awaiting.error).toMatch(
+      /^s3:\/\/sluice-landing\/uploads\/.*cut\.ndjson\.gz: truncated gzip \(unexpected end of file\) after \d+ uncompressed bytes; nothing of this file was ingested$/,
     );
+    // A drop without a reason is refused by the update's validator, and the file keeps waiting.
+    await expect(handle.executeUpdate(dropUpdate, { args: [{ reason: ' ', by: 'alice' }] })).rejects.toMatchObject({
+      cause: { message: 'drop needs a non-empty "reason"' },
+    });
+    expect((await handle.query(statusQuery)).awaiting).toHaveLength(1);
+    expect(
+      await handle.executeUpdate(dropUpdate, { args: [{ reason: 'upload was cut; sender re-sends', by: 'alice' }] }),
+    ).toEqual({
+      decided: [awaiting.id],
+    });
+    const summary = (await handle.result()) as IngestSummary;
+    expect(summary.status).toBe('Dropped');
+    expect(summary.dropped).toEqual([{ stage: 'split', chunks: [] }]);
     expect(await sinkCounts(tenant)).toEqual({
       s3: 0,
       s3Distinct: 0,
       opensearch: 0,
       snowflake: { rows: 0, distinct: 0 },
     });
+    const audits = await listKeys(w.cfg.s3.quarantineBucket, `audit/${tenant}/`);
+    expect(audits).toHaveLength(1);
+    const audit = JSON.parse((await getBytes(w.cfg.s3.quarantineBucket, audits[0] as string)).toString('utf8'));
+    expect(audit).toMatchObject({
+      kind: 'drop',
+      who: 'alice',
+      why: 'upload was cut; sender re-sends',
+      what: {
+        source: `s3://${ref.bucket}/${ref.key}`,
+        etag: ref.etag,
+        stage: 'split',
+        kept_at: [`s3://${ref.bucket}/${ref.key}`],
+      },
+    });
+    expect(Date.parse(audit.when)).toBeGreaterThan(0);
   });
 
-  it('a missing object fails the file with "does not exist"', async () => {
+  it('a missing object waits for a decision saying it does not exist', async () => {
     const file = {
       bucket: w.cfg.s3.landingBucket,
       key: `missing/${uniq('nothing')}.ndjson`,
@@ -144,6 +175,12 @@ describe('bad input: quarantined or a clear error, nothing valid lost', () => {
       workflowId: workflowIdFor(file),
       args: [{ file }],
     });
-    expect(await failureOf(handle.result())).toBe(`split failed: s3://${file.bucket}/${file.key} does not exist`);
+    expect(await parked(handle)).toMatchObject({
+      stage: 'split',
+      errorType: 'SourceMissing',
+      error: `s3://${file.bucket}/${file.key} does not exist`,
+    });
+    await handle.executeUpdate(dropUpdate, { args: [{ reason: 'never arrived', by: 'test' }] });
+    expect(((await handle.result()) as IngestSummary).status).toBe('Dropped');
   });
 });

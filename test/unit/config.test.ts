@@ -96,3 +96,24 @@ describe('config', () => {
     ]);
   });
 });
+
+describe('workflow defaults', () => {
+  it('equal the configuration defaults (a workflow started by the stock temporal CLI behaves like one started by sluice)', async () => {
+    const { DEFAULT_OPTIONS, DEFAULT_RETRY } = await import('../../src/workflows/definitions');
+    const cfg = loadConfig(base);
+    expect(cfg.retry).toEqual(DEFAULT_RETRY);
+    expect({
+      chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
+      maxRecordBytes: cfg.pipeline.maxRecordBytes,
+      maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
+      reminderInterval: cfg.pipeline.reminderInterval,
+      maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
+    }).toEqual(DEFAULT_OPTIONS);
+  });
+
+  it('per-stage retry comes from the environment', () => {
+    const cfg = loadConfig({ ...base, SLUICE_RETRY_OPENSEARCH_WINDOW: '3h', SLUICE_RETRY_SNOWFLAKE_BACKOFF: '1.5' });
+    expect(cfg.retry.opensearch.window).toBe(3 * 3_600_000);
+    expect(cfg.retry.snowflake.backoffCoefficient).toBe(1.5);
+  });
+});
