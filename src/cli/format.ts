@@ -16,6 +16,25 @@ export function formatProgress(p: IngestProgress): string {
       `  duration      ${(p.durationMs / 1000).toFixed(1)} s (split ${((p.splitMs ?? 0) / 1000).toFixed(1)} s)`,
     );
   for (const w of p.warnings) lines.push(`  warning       ${w}`);
+  const rejected = Object.entries(p.rejected ?? {}).filter(([, n]) => n > 0);
+  if (rejected.length)
+    lines.push(`  rejected      ${rejected.map(([s, n]) => `${s} ${n}`).join(', ')} (bisected out, in quarantine)`);
+  for (const a of p.awaiting ?? []) {
+    const chunks = a.chunks.length ? `chunks ${a.chunks.join(',')}` : 'whole file';
+    lines.push(`  AWAITING      #${a.id} stage ${a.stage}, ${chunks}, ${a.records} records, since ${a.since}`);
+    lines.push(`                ${a.errorType}: ${a.error}`);
+  }
+  if (p.awaiting?.length)
+    lines.push(`  reminders     ${p.reminders}${p.lastReminderAt ? ` (last ${p.lastReminderAt})` : ''}`);
+  for (const d of p.decisions ?? []) {
+    lines.push(
+      `  decision      ${d.kind} #${d.awaitingId} (${d.stage}) by ${d.by ?? 'unknown'} at ${d.at}${d.reason ? `: ${d.reason}` : ''}`,
+    );
+  }
+  for (const d of p.dropped ?? [])
+    lines.push(
+      `  dropped       stage ${d.stage}${d.chunks.length ? `, chunks ${d.chunks.join(',')}` : ', whole file'}`,
+    );
   return lines.join('\n');
 }
 

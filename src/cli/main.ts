@@ -3,6 +3,7 @@ import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
+import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
@@ -15,6 +16,10 @@ Usage:
   ${DEMO_USAGE.split('\n')[0]}
   ${INGEST_USAGE.split('\n')[0]}
   ${STATUS_USAGE.split('\n')[0]}
+${DECISION_USAGE.split('\n\n')[0]
+  .split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
@@ -27,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   ingest: ingestCommand,
   status: statusCommand,
+  show: statusCommand,
+  stuck: stuckCommand,
+  approve: (argv) => decideCommand('approve', argv),
+  drop: (argv) => decideCommand('drop', argv),
   worker: async () => {
     await runWorker();
     return 0;

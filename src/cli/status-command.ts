@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { connectIngestClient } from '../client/ingest-client';
-import { resolveSource } from '../client/sources';
-import { workflowIdFor } from '../client/workflow-id';
+import { workflowIdOf } from '../client/lookup';
 import { loadConfig } from '../config/load';
-import { createS3 } from '../shared/clients';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
 
@@ -25,18 +23,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   const [ref, ...extra] = positionals;
   if (!ref || extra.length) throw new UsageError('name exactly one file or workflow id');
   const cfg = loadConfig();
-  let workflowId = ref;
-  if (!ref.startsWith('ingest/')) {
-    if (!values.tenant) throw new UsageError('--tenant is required to find the workflow of a file');
-    const s3 = createS3(cfg.s3);
-    try {
-      // The log type does not enter the workflow id; any value serves to look the file up.
-      const file = await resolveSource(ref, { s3, cfg, tenant: values.tenant, logType: 'json', upload: false });
-      workflowId = workflowIdFor(file);
-    } finally {
-      s3.destroy();
-    }
-  }
+  const workflowId = await workflowIdOf(ref, values.tenant, cfg);
   const ingest = await connectIngestClient(cfg);
   try {
     const status = await ingest.describe(workflowId).catch((e: Error) => {
