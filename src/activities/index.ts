@@ -4,6 +4,7 @@ import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } 
 import type { Logger } from '../shared/log';
 import { createDecisionActivities } from './decisions';
 import { createProcessChunk } from './process/process-chunk';
+import { createReplayRejected } from './replay-rejected';
 import { createSinkChunk, sinkActivityName } from './sink-chunk';
 import type { Sink } from './sinks/sink';
 import { createSplitFile } from './split/split-file';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     processChunk: createProcessChunk(common),
     ...sinkActivities,
     ...createDecisionActivities(common),
+    replayRejected: createReplayRejected({ s3: deps.s3, quarantineBucket: common.quarantineBucket, sinks: deps.sinks }),
   };
 }
 

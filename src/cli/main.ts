@@ -7,6 +7,7 @@ import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
+import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
 import { STATUS_USAGE, statusCommand } from './status-command';
 
@@ -20,6 +21,7 @@ ${DECISION_USAGE.split('\n\n')[0]
   .split('\n')
   .map((l) => `  ${l}`)
   .join('\n')}
+  ${REPLAY_USAGE.split('\n')[0]}
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   stuck: stuckCommand,
   approve: (argv) => decideCommand('approve', argv),
   drop: (argv) => decideCommand('drop', argv),
+  replay: replayCommand,
   worker: async () => {
     await runWorker();
     return 0;

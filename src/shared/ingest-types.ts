@@ -148,6 +148,8 @@ export interface PoisonRecord {
 
 export interface IngestProgress {
   fileId: string;
+  /** The object this workflow ingests (a reference, never its data). */
+  file: FileRef;
   status: PipelineStatusValue;
   stage: 'split' | 'process' | 'done';
   source: string;

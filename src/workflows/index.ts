@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker registers.
 export { ingestFile } from './ingest-file';
+export { replayRejectedRecords } from './replay';

@@ -148,6 +148,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
 function initialProgress(input: IngestInput): IngestProgress {
   return {
     fileId: '',
+    file: input.file,
     status: 'Running',
     stage: 'split',
     source: `s3://${input.file.bucket}/${input.file.key}`,

@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { AlreadyIngestedError, connectIngestClient } from '../client/ingest-client';
+import { workflowIdOf } from '../client/lookup';
+import { readQuarantine, stageRawReplay } from '../client/replay';
+import { loadConfig } from '../config/load';
+import { createS3 } from '../shared/clients';
+import type { IngestSummary } from '../shared/ingest-types';
+import { UsageError } from './errors';
+import { formatStatus } from './format';
+
+export const REPLAY_USAGE = `sluice replay <file> [--tenant T] [--max-record-bytes SIZE] [--wait]
+
+  Re-runs a file's quarantined records after a fix. Records that never landed (did not parse, over the size
+  limit) are ingested again as a new file (raise the limit for them with --max-record-bytes); records one sink
+  rejected are re-sent to that sink only, with their original row ids. Replaying the same quarantine twice is
+  refused like any duplicate ingest.`;
+
+const SIZE = /^(\d+)(B|KiB|MiB)?$/;
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { tenant: { type: 'string' }, 'max-record-bytes': { type: 'string' }, wait: { type: 'boolean' } },
+  });
+  const [ref, ...extra] = positionals;
+  if (!ref || extra.length) throw new UsageError('name exactly one file or workflow id');
+  let maxRecordBytes: number | undefined;
+  if (values['max-record-bytes'] !== undefined) {
+    const m = SIZE.exec(values['max-record-bytes']);
+    if (!m)
+      throw new UsageError(
+        `--max-record-bytes takes a size such as 65536, 64KiB or 2MiB, got "${values['max-record-bytes']}"`,
+      );
+    maxRecordBytes = Number(m[1]) * (UNITS[m[2] ?? 'B'] ?? 1);
+  }
+  const cfg = loadConfig();
+  const workflowId = await workflowIdOf(ref, values.tenant, cfg);
+  const ingest = await connectIngestClient(cfg);
+  const s3 = createS3(cfg.s3);
+  try {
+    const status = await ingest.describe(workflowId);
+    if (status.execution !== 'COMPLETED' || !status.progress?.fileId) {
+      throw new UsageError(
+        `${workflowId} is ${status.execution.toLowerCase()}; replay a file once its ingest has finished`,
+      );
+    }
+    const summary = status.progress as IngestSummary;
+    const q = await readQuarantine(s3, cfg, summary.file.tenant, summary.fileId);
+    if (!q.raw.length && !q.rejected.length) {
+      process.stdout.write(`nothing in quarantine for ${workflowId}\n`);
+      return 0;
+    }
+    let failed = 0;
+    if (q.raw.length) {
+      const file = await stageRawReplay(s3, cfg, summary, summary.file, q.raw);
+      try {
+        const handle = await ingest.start(file, maxRecordBytes ? { maxRecordBytes } : {});
+        process.stdout.write(`replaying ${q.raw.length} quarantined record(s) as ${handle.workflowId}\n`);
+        if (values.wait) {
+          await handle.result().catch(() => undefined);
+          process.stdout.write(`${formatStatus(await ingest.describe(handle.workflowId))}\n`);
+        }
+      } catch (e) {
+        if (!(e instanceof AlreadyIngestedError)) throw e;
+        process.stderr.write(`sluice replay: these records were replayed before: ${e.message}\n`);
+        failed += 1;
+      }
+    }
+    if (q.rejected.length) {
+      const handle = await ingest.client.workflow.start('replayRejectedRecords', {
+        taskQueue: cfg.temporal.taskQueue,
+        workflowId: `replay/${summary.file.tenant}/${summary.fileId}/${Date.now()}`,
+        args: [{ objects: q.rejected }],
+      });
+      process.stdout.write(
+        `re-sending sink-rejected records from ${q.rejected.length} object(s) as ${handle.workflowId}\n`,
+      );
+      if (values.wait) {
+        const r = (await handle.result()) as { written: number; stillRejected: number };
+        process.stdout.write(`  landed ${r.written}, still rejected ${r.stillRejected}\n`);
+      }
+    }
+    return failed ? 1 : 0;
+  } finally {
+    s3.destroy();
+    await ingest.close();
+  }
+}
