@@ -65,10 +65,11 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   ): Promise<T | undefined> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
+      const policy = { ...retry[stage], ...override };
       try {
-        return await work(proxyActivities<Activities>(activityOptions(stage, { ...retry[stage], ...override })));
+        return await work(proxyActivities<Activities>(activityOptions(stage, policy)));
       } catch (err) {
-        const failure = describeFailure(err, retry[stage]);
+        const failure = describeFailure(err, policy);
         if (!failure) throw err;
         const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
         await bookkeeping.recordDecision({
@@ -187,11 +188,13 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
     return { errorType: err.type, error: err.message };
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
-  if (cause instanceof TimeoutFailure) {
-    const last = (cause.cause as Error | undefined)?.message;
+  // The window runs out either during an attempt (a schedule-to-close TimeoutFailure) or, more often, between
+  // attempts: then Temporal reports the last attempt's own error with retry state TIMEOUT.
+  if (cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT') {
+    const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
     return {
       errorType: 'RetryWindowExhausted',
-      error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window (${cause.timeoutType ?? 'timeout'})${last ? `; last error: ${last}` : ''}`,
+      error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }
   if (cause instanceof ApplicationFailure) return { errorType: cause.type ?? 'Error', error: cause.message };
