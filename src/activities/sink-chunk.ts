@@ -3,6 +3,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
 import { decodeEnvelopes } from './envelope-codec';
+import { withHeartbeat } from './heartbeat';
 import { staging } from './layout';
 import { PermanentSinkError, type Sink } from './sinks/sink';
 
@@ -19,7 +20,9 @@ export interface SinkChunkDeps {
  */
 export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
   let prepared: Promise<void> | undefined;
-  return async function sinkChunk(input: SinkChunkInput): Promise<SinkChunkResult> {
+  return (input: SinkChunkInput): Promise<SinkChunkResult> => withHeartbeat(() => sinkChunk(input));
+
+  async function sinkChunk(input: SinkChunkInput): Promise<SinkChunkResult> {
     try {
       prepared ??= sink.prepare().catch((e) => {
         prepared = undefined;
@@ -49,7 +52,7 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       if (e instanceof PermanentSinkError) throw ApplicationFailure.nonRetryable(e.message, e.type, { sink: e.sink });
       throw e;
     }
-  };
+  }
 }
 
 /** Activity names, one per sink: `sink_s3`, `sink_snowflake`, `sink_opensearch`. */

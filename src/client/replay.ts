@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ReplayRejectedInput } from '../activities/replay-rejected';
 import type { SluiceConfig } from '../config/load';
+import { listKeys } from '../shared/clients';
 import type { FileRef, IngestSummary, SinkName } from '../shared/ingest-types';
 
 /** What quarantine holds for one file version. */
@@ -16,17 +11,6 @@ export interface QuarantinedFile {
   raw: Buffer[];
   /** Objects of envelopes one sink rejected (they landed in the other sinks). */
   rejected: ReplayRejectedInput[];
-}
-
-async function keysUnder(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys.sort();
 }
 
 async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -42,7 +26,7 @@ export async function readQuarantine(
 ): Promise<QuarantinedFile> {
   const bucket = cfg.s3.quarantineBucket;
   const out: QuarantinedFile = { raw: [], rejected: [] };
-  for (const key of await keysUnder(s3, bucket, `records/${tenant}/${fileId}/`)) {
+  for (const key of (await listKeys(s3, bucket, `records/${tenant}/${fileId}/`)).sort()) {
     const name = key.slice(key.lastIndexOf('/') + 1);
     const rejected = /^rejected-(s3|snowflake|opensearch)-chunk-\d+\.ndjson$/.exec(name);
     if (rejected) {

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import snowflake from 'snowflake-sdk';
 import type { SluiceConfig } from '../config/load';
@@ -27,14 +27,9 @@ export function createOpenSearch(cfg: SluiceConfig['opensearch']): OpenSearchCli
 
 let snowflakeConfigured = false;
 
-/** Opens a Snowflake connection with the real snowflake-sdk; the caller destroys it. */
-export async function connectSnowflake(cfg: SluiceConfig['snowflake']): Promise<snowflake.Connection> {
-  if (!snowflakeConfigured) {
-    // The SDK logs at INFO to stdout by default; Sluice's own logs say what matters.
-    snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);
-    snowflakeConfigured = true;
-  }
-  const conn = snowflake.createConnection({
+/** Connection options for one connection or a pool. */
+export function snowflakeConnectionOptions(cfg: SluiceConfig['snowflake']): snowflake.ConnectionOptions {
+  return {
     account: cfg.account,
     username: cfg.username,
     password: cfg.password,
@@ -43,7 +38,17 @@ export async function connectSnowflake(cfg: SluiceConfig['snowflake']): Promise<
     warehouse: cfg.warehouse || undefined,
     accessUrl: cfg.accessUrl || undefined,
     application: 'sluice',
-  } as snowflake.ConnectionOptions);
+  } as snowflake.ConnectionOptions;
+}
+
+/** Opens a Snowflake connection with the real snowflake-sdk; the caller destroys it. */
+export async function connectSnowflake(cfg: SluiceConfig['snowflake']): Promise<snowflake.Connection> {
+  if (!snowflakeConfigured) {
+    // The SDK logs at INFO to stdout by default; Sluice's own logs say what matters.
+    snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);
+    snowflakeConfigured = true;
+  }
+  const conn = snowflake.createConnection(snowflakeConnectionOptions(cfg));
   await new Promise<void>((resolve, reject) => conn.connect((err) => (err ? reject(err) : resolve())));
   return conn;
 }
@@ -68,4 +73,16 @@ export function execSql(conn: snowflake.Connection, sqlText: string, binds: snow
 
 export function destroySnowflake(conn: snowflake.Connection): Promise<void> {
   return new Promise((resolve) => conn.destroy(() => resolve()));
+}
+
+/** Every key under a prefix, across pages. */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
 }

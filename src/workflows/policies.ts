@@ -39,8 +39,9 @@ export function activityOptions(stage: Stage, retry: StageRetry): ActivityOption
   return {
     startToCloseTimeout: ATTEMPT_TIMEOUT[stage],
     scheduleToCloseTimeout: retry.window,
-    // Split streams whole files: a stuck read is noticed within the heartbeat timeout.
-    ...(stage === 'split' ? { heartbeatTimeout: 2 * MINUTE } : {}),
+    // Activities heartbeat while they work: a dead worker's attempt is retried elsewhere within this, not after
+    // the whole attempt timeout. Split heartbeats per chunk written, so it gets longer.
+    heartbeatTimeout: stage === 'split' ? 2 * MINUTE : 30_000,
     retry: {
       initialInterval: retry.initialInterval,
       backoffCoefficient: retry.backoffCoefficient,

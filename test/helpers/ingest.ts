@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
 import { resolveSource } from '../../src/client/sources';
 import type { SluiceConfig } from '../../src/config/load';
-import { createOpenSearch, createS3 } from '../../src/shared/clients';
+import { createOpenSearch, createS3, listKeys as listKeysOf } from '../../src/shared/clients';
 import type { FileRef, IngestOptions, IngestSummary } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import { createWorker, type WorkerOptions } from '../../src/worker/worker';
@@ -68,16 +68,8 @@ export async function ingestAndWait(
   return (await handle.result()) as IngestSummary;
 }
 
-export async function listKeys(bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys;
-}
+/** Keys under a prefix in one of the stack's buckets. */
+export const listKeys = (bucket: string, prefix: string) => listKeysOf(s3, bucket, prefix);
 
 export async function getBytes(bucket: string, key: string): Promise<Buffer> {
   const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -1,5 +1,6 @@
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/shared/search-attributes';
 import { ensureTestServer } from '../../src/stack/test-server';
 import { cfg } from './env';
@@ -25,7 +26,17 @@ export function testServerLauncher(): Promise<string> {
  * speed. Note: this server stamps a retry's `info.currentAttemptScheduledTimestampMs` when the previous attempt
  * failed, one backoff earlier than the real server does.
  */
+/** These tests fail activities on purpose, many times over; Temporal's per-failure warnings would drown the output. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+}
+
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
   const launcher = await testServerLauncher();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: launcher } },

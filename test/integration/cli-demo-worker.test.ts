@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectIngestClient } from '../../src/client/ingest-client';
 import { generateEvents } from '../../src/demo/generate';
 import { statusQuery } from '../../src/workflows/definitions';
+import { runSluice } from '../helpers/cli';
 import { cfg } from '../helpers/env';
 import { sinkCounts, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
 
@@ -13,16 +14,7 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { ...process.env, ...env }, timeout: 400_000 },
-      (error, out, err) => resolve({ code: error ? Number((error as { code?: number }).code ?? -1) : 0, out, err }),
-    );
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv) => runSluice(args, env, 400_000);
 
 /** `sluice worker` as a fleet task runs it; resolves once it says it is polling. */
 function startWorkerProcess(

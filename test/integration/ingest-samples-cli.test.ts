@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSluice } from '../helpers/cli';
 import { snowflakeQueryViaPython } from '../helpers/env';
 import { opensearch, sinkCounts, startWorker, uniq } from '../helpers/ingest';
 
@@ -9,7 +9,6 @@ const samplesDir = path.resolve(__dirname, '..', '..', '..', 'shared', 'samples'
 const haveSamples = existsSync(samplesDir);
 if (!haveSamples) console.warn('skipping the real-sample ingest tests: ../shared/samples not present');
 
-const repo = path.resolve(__dirname, '..', '..');
 let w: Awaited<ReturnType<typeof startWorker>>;
 beforeAll(async () => {
   w = await startWorker();
@@ -18,21 +17,7 @@ afterAll(async () => {
   await w?.stop();
 });
 
-/**
- * The `sluice` CLI as a user runs it, pointed at this test's worker queue. Asynchronous on purpose: the worker
- * runs in this process and must keep polling while the CLI waits for it.
- */
-function sluice(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(repo, 'bin', 'sluice.js'), ...args],
-      { env: { ...process.env, SLUICE_TASK_QUEUE: w.taskQueue, SLUICE_LOG_LEVEL: 'warn' }, timeout: 240_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, out: stdout, err: stderr }),
-    );
-  });
-}
+const sluice = (args: string[]) => runSluice(args, { SLUICE_TASK_QUEUE: w.taskQueue, SLUICE_LOG_LEVEL: 'warn' });
 
 const nonBlankLines = (file: string) =>
   readFileSync(path.join(samplesDir, file), 'utf8')

@@ -6,6 +6,7 @@ import { generateEvents } from '../../src/demo/generate';
 import type { IngestSummary } from '../../src/shared/ingest-types';
 import { PINS } from '../../src/stack/tools';
 import { statusQuery } from '../../src/workflows/definitions';
+import { runSluice } from '../helpers/cli';
 import { opensearch, sinkCounts, startWorker, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
 import { findWorkflowsInWebUi } from '../helpers/web-ui';
 
@@ -36,8 +37,7 @@ const temporal = (args: string[]) =>
     '--address',
     w.cfg.temporal.address,
   ]);
-const sluice = (args: string[]) =>
-  exec(process.execPath, [path.join(repo, 'bin', 'sluice.js'), ...args], { SLUICE_TASK_QUEUE: w.taskQueue });
+const sluice = (args: string[]) => runSluice(args, { SLUICE_TASK_QUEUE: w.taskQueue });
 
 describe('a file OpenSearch rejects waits for a person, found and resolved with stock tools', () => {
   it('parks on a mapping conflict; temporal workflow list, sluice stuck and the Web UI find it; a stock signal resolves it', async () => {

@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSluice } from '../helpers/cli';
 import {
   ingestAndWait,
   quarantineEntries,
@@ -12,7 +12,6 @@ import {
   writeLines,
 } from '../helpers/ingest';
 
-const repo = path.resolve(__dirname, '..', '..');
 let w: Awaited<ReturnType<typeof startWorker>>;
 beforeAll(async () => {
   w = await startWorker();
@@ -21,15 +20,7 @@ afterAll(async () => {
   await w?.stop();
 });
 
-const sluice = (args: string[]): Promise<{ code: number; out: string; err: string }> =>
-  new Promise((resolve) =>
-    execFile(
-      process.execPath,
-      [path.join(repo, 'bin', 'sluice.js'), ...args],
-      { env: { ...process.env, SLUICE_TASK_QUEUE: w.taskQueue }, timeout: 200_000 },
-      (e, out, err) => resolve({ code: e ? Number((e as { code?: number }).code ?? -1) : 0, out, err }),
-    ),
-  );
+const sluice = (args: string[]) => runSluice(args, { SLUICE_TASK_QUEUE: w.taskQueue }, 200_000);
 
 const valid = (i: number) => JSON.stringify({ ts: 1700000000 + i, 'id.orig_h': `10.1.0.${i % 200}`, uid: `R${i}` });
 /** Over 48 KiB but made of small values, so it is only its size that is wrong. */

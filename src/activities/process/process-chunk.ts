@@ -5,6 +5,7 @@ import type { Logger } from '../../shared/log';
 import { type Envelope, normalize } from '../../transforms/envelope';
 import { getParser } from '../../transforms/parsers';
 import { encodeEnvelopes } from '../envelope-codec';
+import { withHeartbeat } from '../heartbeat';
 import { quarantine, staging } from '../layout';
 import { type QuarantineEntry, quarantineEntry } from '../quarantine';
 import { isBlank } from '../split/line-splitter';
@@ -22,7 +23,9 @@ export interface ProcessDeps {
  * the same envelopes at the same key.
  */
 export function createProcessChunk(deps: ProcessDeps) {
-  return async function processChunk(input: ProcessChunkInput): Promise<ProcessChunkResult> {
+  return (input: ProcessChunkInput): Promise<ProcessChunkResult> => withHeartbeat(() => processChunk(input));
+
+  async function processChunk(input: ProcessChunkInput): Promise<ProcessChunkResult> {
     const { file, fileId, chunk } = input;
     let parser: ReturnType<typeof getParser>;
     try {
@@ -104,5 +107,5 @@ export function createProcessChunk(deps: ProcessDeps) {
     const result = { chunk, records, parsed: envelopes.length, quarantined: rejected.length, firstLine, lastLine };
     deps.log.debug('chunk processed', { fileId, attempt: Context.current().info.attempt, ...result });
     return result;
-  };
+  }
 }

@@ -1,6 +1,6 @@
 import snowflake from 'snowflake-sdk';
 import type { SluiceConfig } from '../../config/load';
-import { execSql } from '../../shared/clients';
+import { execSql, snowflakeConnectionOptions } from '../../shared/clients';
 import type { Envelope } from '../../transforms/envelope';
 import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
 import { onceUntilFailure } from './util';
@@ -9,20 +9,6 @@ type SnowflakeConfig = SluiceConfig['snowflake'];
 
 export interface SnowflakeSinkDeps {
   cfg: SnowflakeConfig;
-}
-
-/** The same options `connectSnowflake` uses, for a pool. */
-export function snowflakeConnectionOptions(cfg: SnowflakeConfig): snowflake.ConnectionOptions {
-  return {
-    account: cfg.account,
-    username: cfg.username,
-    password: cfg.password,
-    database: cfg.database,
-    schema: cfg.schema,
-    warehouse: cfg.warehouse || undefined,
-    accessUrl: cfg.accessUrl || undefined,
-    application: 'sluice',
-  } as snowflake.ConnectionOptions;
 }
 
 /** Plain names stay unquoted (Snowflake upper-cases them, as everywhere else); others are quoted verbatim. */
