@@ -117,6 +117,14 @@ function parseValue(s: Setting, raw: string): { value: unknown } | { error: stri
       if (!m) return expect('a duration such as 500ms, 30s, 5m, 3h or 1d');
       return bounded(Math.round(Number(m[1]) * (DURATION_UNITS[m[2] as string] ?? 1)), 'duration');
     }
+    case 'list': {
+      const items = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const bad = items.find((x) => !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(x));
+      return bad === undefined ? { value: items } : expect('comma-separated names such as ValidationError,AuthError');
+    }
     case 'bool':
       if (/^(true|1|yes|on)$/i.test(raw)) return { value: true };
       if (/^(false|0|no|off)$/i.test(raw)) return { value: false };
@@ -168,11 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     let raw: string;
     if (fromEnv !== undefined && fromEnv !== '') raw = fromEnv;
     else if (fromFile !== undefined && fromFile !== null) {
-      if (typeof fromFile === 'object') {
+      if (typeof fromFile === 'object' && !Array.isArray(fromFile)) {
         problems.push(`${env.SLUICE_CONFIG}: "${s.key}" must be a single value`);
         continue;
       }
-      raw = String(fromFile);
+      raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
     } else if (typeof s.default === 'function') {
       raw = s.default(resolved, env);
       // Derived from a setting that was itself invalid: that one is already reported.

@@ -3,7 +3,18 @@
  * The loader validates against this table and the README's configuration reference is printed from it
  * (`sluice config --markdown`), so the two cannot drift apart.
  */
-export type Kind = 'string' | 'secret' | 'url' | 'port' | 'int' | 'number' | 'bytes' | 'duration' | 'bool' | 'name';
+export type Kind =
+  | 'string'
+  | 'secret'
+  | 'url'
+  | 'port'
+  | 'int'
+  | 'number'
+  | 'bytes'
+  | 'duration'
+  | 'bool'
+  | 'name'
+  | 'list';
 
 export interface Setting {
   /** Dotted key in the config file, also the path in the resolved config object. */
@@ -386,6 +397,13 @@ function retrySettings(): Setting[] {
           min: 1,
           max: 10,
           doc: `Growth of the ${stage} stage's retry delay.`,
+        },
+        {
+          key: `retry.${stage}.nonRetryableErrorTypes`,
+          env: `SLUICE_RETRY_${env}_NON_RETRYABLE`,
+          kind: 'list',
+          default: '',
+          doc: `Comma-separated error types the ${stage} stage never retries, on top of the built-in permanent ones.`,
         },
       ] satisfies Setting[],
   );

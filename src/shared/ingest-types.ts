@@ -28,6 +28,8 @@ export interface StageRetry {
   initialInterval: number;
   maximumInterval: number;
   backoffCoefficient: number;
+  /** Error types never retried, on top of the built-in permanent ones. */
+  nonRetryableErrorTypes: string[];
 }
 
 export interface IngestOptions {

@@ -27,11 +27,41 @@ const MINUTE = 60_000;
  * them from configuration. A unit test keeps these equal to the configuration defaults.
  */
 export const DEFAULT_RETRY: Record<Stage, StageRetry> = {
-  split: { window: 6 * HOUR, initialInterval: 5000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
-  process: { window: 2 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
-  s3: { window: 6 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
-  snowflake: { window: 6 * HOUR, initialInterval: 2000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
-  opensearch: { window: 6 * HOUR, initialInterval: 1000, maximumInterval: 10 * MINUTE, backoffCoefficient: 2 },
+  split: {
+    window: 6 * HOUR,
+    initialInterval: 5000,
+    maximumInterval: 10 * MINUTE,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [],
+  },
+  process: {
+    window: 2 * HOUR,
+    initialInterval: 1000,
+    maximumInterval: 10 * MINUTE,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [],
+  },
+  s3: {
+    window: 6 * HOUR,
+    initialInterval: 1000,
+    maximumInterval: 10 * MINUTE,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [],
+  },
+  snowflake: {
+    window: 6 * HOUR,
+    initialInterval: 2000,
+    maximumInterval: 10 * MINUTE,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [],
+  },
+  opensearch: {
+    window: 6 * HOUR,
+    initialInterval: 1000,
+    maximumInterval: 10 * MINUTE,
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: [],
+  },
 };
 
 export const DEFAULT_OPTIONS = {

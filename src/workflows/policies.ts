@@ -46,7 +46,7 @@ export function activityOptions(stage: Stage, retry: StageRetry): ActivityOption
       initialInterval: retry.initialInterval,
       backoffCoefficient: retry.backoffCoefficient,
       maximumInterval: retry.maximumInterval,
-      nonRetryableErrorTypes: PERMANENT_TYPES,
+      nonRetryableErrorTypes: [...PERMANENT_TYPES, ...(retry.nonRetryableErrorTypes ?? [])],
     },
   };
 }

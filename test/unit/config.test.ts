@@ -117,3 +117,22 @@ describe('workflow defaults', () => {
     expect(cfg.retry.snowflake.backoffCoefficient).toBe(1.5);
   });
 });
+
+describe('per-stage non-retryable error types', () => {
+  it('come from a comma-separated env list and join the built-in permanent types in the activity options', async () => {
+    const { activityOptions, PERMANENT_TYPES } = await import('../../src/workflows/policies');
+    const cfg = loadConfig({ ...base, SLUICE_RETRY_SNOWFLAKE_NON_RETRYABLE: 'ValidationError, QuotaExceeded' });
+    expect(cfg.retry.snowflake.nonRetryableErrorTypes).toEqual(['ValidationError', 'QuotaExceeded']);
+    expect(cfg.retry.s3.nonRetryableErrorTypes).toEqual([]);
+    const opts = activityOptions('snowflake', cfg.retry.snowflake);
+    expect(opts.retry?.nonRetryableErrorTypes).toEqual([...PERMANENT_TYPES, 'ValidationError', 'QuotaExceeded']);
+    expect(opts.scheduleToCloseTimeout).toBe(6 * 3_600_000);
+    expect(opts.heartbeatTimeout).toBe(30_000);
+  });
+
+  it('reject names that are not error types', () => {
+    expect(problemsOf({ ...base, SLUICE_RETRY_S3_NON_RETRYABLE: 'ok,not ok' })).toEqual([
+      'SLUICE_RETRY_S3_NON_RETRYABLE (retry.s3.nonRetryableErrorTypes): expected comma-separated names such as ValidationError,AuthError, got "ok,not ok"',
+    ]);
+  });
+});
