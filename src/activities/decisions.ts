@@ -1,7 +1,7 @@
-import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DecisionRecord, FileRef, PoisonRecord, SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
-import { decodeEnvelopes } from './envelope-codec';
+import { readChunkEnvelopes } from './envelope-codec';
 import { fileIdOf, quarantine, sourceUri, staging } from './layout';
 
 export interface DecisionDeps {
@@ -29,13 +29,8 @@ export interface RecordDecisionInput {
 
 /** Quarantine and audit: what a person or the bisection decided, written where it can be found and replayed. */
 export function createDecisionActivities(deps: DecisionDeps) {
-  const readEnvelopes = async (fileId: string, chunk: number) => {
-    const obj = await deps.s3.send(
-      new GetObjectCommand({ Bucket: deps.stagingBucket, Key: staging.envelopes(fileId, chunk) }),
-    );
-    const body = await (obj.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-    return decodeEnvelopes(Buffer.from(body));
-  };
+  const readEnvelopes = (fileId: string, chunk: number) =>
+    readChunkEnvelopes(deps.s3, deps.stagingBucket, fileId, chunk);
 
   return {
     /** The full envelopes of records a sink rejected, with the sink's reason: replayable after a fix. */

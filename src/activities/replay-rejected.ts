@@ -1,4 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getObjectBytes } from '../shared/clients';
 import type { SinkName } from '../shared/ingest-types';
 import type { Envelope } from '../transforms/envelope';
 import { PermanentSinkError, type Sink } from './sinks/sink';
@@ -29,8 +30,7 @@ export function createReplayRejected(deps: { s3: S3Client; quarantineBucket: str
   return async function replayRejected(input: ReplayRejectedInput): Promise<ReplayRejectedResult> {
     const sink = deps.sinks[input.sink];
     await sink.prepare();
-    const obj = await deps.s3.send(new GetObjectCommand({ Bucket: deps.quarantineBucket, Key: input.key }));
-    const text = await (obj.Body as { transformToString(): Promise<string> }).transformToString();
+    const text = (await getObjectBytes(deps.s3, deps.quarantineBucket, input.key)).toString('utf8');
     const entries = text
       .split('\n')
       .filter(Boolean)

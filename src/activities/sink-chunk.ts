@@ -1,10 +1,9 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
-import { decodeEnvelopes } from './envelope-codec';
+import { readChunkEnvelopes } from './envelope-codec';
 import { withHeartbeat } from './heartbeat';
-import { staging } from './layout';
 import { PermanentSinkError, type Sink } from './sinks/sink';
 
 export interface SinkChunkDeps {
@@ -19,26 +18,15 @@ export interface SinkChunkDeps {
  * carrying the sink's error type; everything else is retried by Temporal.
  */
 export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
-  let prepared: Promise<void> | undefined;
   return (input: SinkChunkInput): Promise<SinkChunkResult> => withHeartbeat(() => sinkChunk(input));
 
   async function sinkChunk(input: SinkChunkInput): Promise<SinkChunkResult> {
     try {
-      prepared ??= sink.prepare().catch((e) => {
-        prepared = undefined;
-        throw e;
-      });
-      await prepared;
-      const object = await deps.s3.send(
-        new GetObjectCommand({ Bucket: deps.stagingBucket, Key: staging.envelopes(input.fileId, input.chunk) }),
-      );
-      const body = Buffer.from(
-        await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-      );
+      // Each sink remembers a successful prepare itself (onceUntilFailure): this is cheap after the first call.
+      await sink.prepare();
+      const all = await readChunkEnvelopes(deps.s3, deps.stagingBucket, input.fileId, input.chunk);
       // A sub-range when the workflow bisects a chunk to find the records a sink rejects.
-      const envelopes = decodeEnvelopes(body).filter(
-        (e) => e.source.line >= input.firstLine && e.source.line <= input.lastLine,
-      );
+      const envelopes = all.filter((e) => e.source.line >= input.firstLine && e.source.line <= input.lastLine);
       const { written } = await sink.write({ ...input, envelopes });
       deps.log.debug('chunk written', {
         sink: sink.name,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ReplayRejectedInput } from '../activities/replay-rejected';
 import type { SluiceConfig } from '../config/load';
-import { listKeys } from '../shared/clients';
+import { getObjectBytes, listKeys } from '../shared/clients';
 import type { FileRef, IngestSummary, SinkName } from '../shared/ingest-types';
 
 /** What quarantine holds for one file version. */
@@ -11,11 +11,6 @@ export interface QuarantinedFile {
   raw: Buffer[];
   /** Objects of envelopes one sink rejected (they landed in the other sinks). */
   rejected: ReplayRejectedInput[];
-}
-
-async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return (obj.Body as { transformToString(): Promise<string> }).transformToString();
 }
 
 export async function readQuarantine(
@@ -34,7 +29,7 @@ export async function readQuarantine(
       continue;
     }
     if (key.includes('/dropped/')) continue;
-    const body = await text(s3, bucket, key);
+    const body = (await getObjectBytes(s3, bucket, key)).toString('utf8');
     const entries = name.endsWith('.json')
       ? [JSON.parse(body)]
       : body

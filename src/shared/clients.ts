@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import snowflake from 'snowflake-sdk';
 import type { SluiceConfig } from '../config/load';
@@ -85,4 +85,10 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string): Pr
     token = page.NextContinuationToken;
   } while (token);
   return keys;
+}
+
+/** A whole object's body (for objects known to be small: chunks, quarantine entries, audit records). */
+export async function getObjectBytes(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await (obj.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
 }

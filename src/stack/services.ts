@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { createS3 } from '../shared/clients';
 import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
-import { httpOk, type ManagedProcess, portOpen, type StartSpec } from './process';
+import { httpOk, type ManagedProcess, type StartSpec } from './process';
 import {
   ensureFakesnow,
   ensureMinio,
@@ -259,5 +259,3 @@ export function serviceByName(name: string): Service {
   if (!s) throw new Error(`unknown service "${name}"; services: ${SERVICES.map((x) => x.name).join(', ')}`);
   return s;
 }
-
-export { portOpen };
