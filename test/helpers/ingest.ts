@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
 import { resolveSource } from '../../src/client/sources';
 import type { SluiceConfig } from '../../src/config/load';
-import { createOpenSearch, createS3, listKeys as listKeysOf } from '../../src/shared/clients';
+import { createOpenSearch, createS3, getObjectBytes, listKeys as listKeysOf } from '../../src/shared/clients';
 import type { FileRef, IngestOptions, IngestSummary } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import { createWorker, type WorkerOptions } from '../../src/worker/worker';
@@ -33,6 +33,23 @@ export async function startWorker(options: WorkerOptions = {}) {
       await sw.close();
     },
   };
+}
+
+export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
+
+/**
+ * A worker for the calling test file: started before its tests, stopped after them. The returned object is
+ * filled in by beforeAll, so tests use it as they would the started worker.
+ */
+export function useWorker(options: WorkerOptions = {}): TestWorker {
+  const worker = {} as TestWorker;
+  beforeAll(async () => {
+    Object.assign(worker, await startWorker(options));
+  });
+  afterAll(async () => {
+    await worker.stop?.();
+  });
+  return worker;
 }
 
 export const s3 = createS3(baseCfg.s3);
@@ -71,10 +88,7 @@ export async function ingestAndWait(
 /** Keys under a prefix in one of the stack's buckets. */
 export const listKeys = (bucket: string, prefix: string) => listKeysOf(s3, bucket, prefix);
 
-export async function getBytes(bucket: string, key: string): Promise<Buffer> {
-  const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await (obj.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
+export const getBytes = (bucket: string, key: string) => getObjectBytes(s3, bucket, key);
 
 /** Row ids of a tenant in each sink, read straight from the destinations. */
 export async function rowIdsInS3(tenant: string): Promise<string[]> {

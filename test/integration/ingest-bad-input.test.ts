@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
 import type { AwaitingDecision, IngestSummary } from '../../src/shared/ingest-types';
 import { dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
@@ -12,20 +12,14 @@ import {
   listKeys,
   quarantineEntries,
   sinkCounts,
-  startWorker,
   tempDir,
   uniq,
   upload,
+  useWorker,
   writeLines,
 } from '../helpers/ingest';
 
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker();
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker();
 
 const valid = (i: number) => JSON.stringify({ ts: 1700000000 + i, 'id.orig_h': `10.0.0.${i % 250}`, uid: `C${i}` });
 

@@ -1,24 +1,18 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateEvents } from '../../src/demo/generate';
 import {
   countInOpenSearch,
   ingestAndWait,
   sinkCounts,
-  startWorker,
   tempDir,
   uniq,
   upload,
+  useWorker,
   writeLines,
 } from '../helpers/ingest';
 
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker();
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker();
 
 describe('ingestFile end to end on the real stack', () => {
   it('a gzip NDJSON file of 100,000 records in ≥10 chunks lands exactly once in S3, Snowflake and OpenSearch', async () => {

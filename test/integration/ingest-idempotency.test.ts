@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import { AlreadyIngestedError } from '../../src/client/ingest-client';
 import { generateEvents } from '../../src/demo/generate';
-import { ingestAndWait, sinkCounts, startWorker, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
+import { ingestAndWait, sinkCounts, tempDir, uniq, upload, useWorker, writeLines } from '../helpers/ingest';
 
 /**
  * Every chunk's process and sink activities complete their work and then "crash" once before reporting,
@@ -30,13 +30,7 @@ function crashOnceAfterWork(activities: Activities, attempts: Map<string, number
 }
 
 const attempts = new Map<string, number>();
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker({ decorate: (a) => crashOnceAfterWork(a, attempts) });
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker({ decorate: (a) => crashOnceAfterWork(a, attempts) });
 
 describe('idempotency', () => {
   it('process and sink activities that run twice (as a retry does) leave no duplicates; re-ingest keeps counts; a plain second ingest is refused', async () => {

@@ -1,21 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSluice } from '../helpers/cli';
 import { snowflakeQueryViaPython } from '../helpers/env';
-import { opensearch, sinkCounts, startWorker, uniq } from '../helpers/ingest';
+import { opensearch, sinkCounts, uniq, useWorker } from '../helpers/ingest';
 
 const samplesDir = path.resolve(__dirname, '..', '..', '..', 'shared', 'samples');
 const haveSamples = existsSync(samplesDir);
 if (!haveSamples) console.warn('skipping the real-sample ingest tests: ../shared/samples not present');
 
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker();
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker();
 
 const sluice = (args: string[]) => runSluice(args, { SLUICE_TASK_QUEUE: w.taskQueue, SLUICE_LOG_LEVEL: 'warn' });
 

@@ -1,23 +1,17 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateEvents } from '../../src/demo/generate';
 import type { IngestSummary } from '../../src/shared/ingest-types';
 import { PINS } from '../../src/stack/tools';
 import { statusQuery } from '../../src/workflows/definitions';
 import { runSluice } from '../helpers/cli';
-import { opensearch, sinkCounts, startWorker, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
+import { opensearch, sinkCounts, tempDir, uniq, upload, useWorker, writeLines } from '../helpers/ingest';
 import { findWorkflowsInWebUi } from '../helpers/web-ui';
 
 const repo = path.resolve(__dirname, '..', '..');
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker();
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker();
 
 function exec(
   cmd: string,

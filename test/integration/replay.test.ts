@@ -1,24 +1,18 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSluice } from '../helpers/cli';
 import {
   ingestAndWait,
   quarantineEntries,
   sinkCounts,
-  startWorker,
   tempDir,
   uniq,
   upload,
+  useWorker,
   writeLines,
 } from '../helpers/ingest';
 
-let w: Awaited<ReturnType<typeof startWorker>>;
-beforeAll(async () => {
-  w = await startWorker();
-});
-afterAll(async () => {
-  await w?.stop();
-});
+const w = useWorker();
 
 const sluice = (args: string[]) => runSluice(args, { SLUICE_TASK_QUEUE: w.taskQueue }, 200_000);
 
