@@ -297,10 +297,10 @@ export const SETTINGS: readonly Setting[] = [
     key: 'snowflake.rowsPerStatement',
     env: 'SLUICE_SNOWFLAKE_ROWS_PER_STATEMENT',
     kind: 'int',
-    default: '500',
+    default: '5000',
     min: 1,
-    max: 16_384,
-    doc: 'Rows per multi-row INSERT statement.',
+    max: 100_000,
+    doc: 'Most rows per INSERT statement (each statement also stays under 8 MiB of row data, one bind).',
   },
 
   // Pipeline

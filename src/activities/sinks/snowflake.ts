@@ -35,20 +35,23 @@ const COLUMNS = [
   ['EVENT', 'VARIANT'],
 ] as const;
 
-/** How each bound text becomes its column's type; the rest are bound as is. */
-const CONVERT: Partial<Record<(typeof COLUMNS)[number][0], string>> = {
-  EVENT_TIME: 'TO_TIMESTAMP_NTZ',
-  INGEST_TIME: 'TO_TIMESTAMP_NTZ',
-  INDICATORS: 'PARSE_JSON',
-  EVENT: 'PARSE_JSON',
+/** How each element of a row's JSON array becomes its column's type. */
+const CONVERT: Record<(typeof COLUMNS)[number][1], (v: string) => string> = {
+  'VARCHAR NOT NULL': (v) => `${v}::VARCHAR`,
+  'NUMBER NOT NULL': (v) => `${v}::NUMBER`,
+  VARCHAR: (v) => `${v}::VARCHAR`,
+  NUMBER: (v) => `${v}::NUMBER`,
+  TIMESTAMP_NTZ: (v) => `TO_TIMESTAMP_NTZ(${v}::VARCHAR)`,
+  VARIANT: (v) => v,
 };
 
 // The `Z` is dropped so the wall-clock UTC time is stored, whatever zone handling the server applies to NTZ.
 const ntz = (iso: string) => iso.replace(/Z$/, '');
 
-function rowBinds(fileId: string, e: Envelope): snowflake.Bind[] {
+/** One row as a JSON array in column order; VARIANT columns stay nested JSON, not strings. */
+export function rowJson(fileId: string, e: Envelope): string {
   const s = e.source;
-  return [
+  return JSON.stringify([
     e.row_id,
     fileId,
     s.line,
@@ -61,19 +64,41 @@ function rowBinds(fileId: string, e: Envelope): snowflake.Bind[] {
     s.key,
     s.etag,
     s.chunk,
-    JSON.stringify(e.indicators),
-    JSON.stringify(e.event),
-  ];
+    e.indicators,
+    e.event,
+  ]);
 }
 
 /**
- * One statement inserting `rows` rows. VARIANT columns cannot take binds in a VALUES list directly, so the rows
- * come from `FROM VALUES` and are converted in the SELECT (accepted by Snowflake and the emulator alike).
+ * One statement inserting every row of one bind: a JSON array of row arrays, flattened server-side. A handful
+ * of binds instead of one per value keeps the statement text tiny whatever the row count, which is what makes
+ * bulk loads fast (the emulator parses statement text slowly; Snowflake caps binds per statement).
  */
-export function insertSql(table: string, rows: number): string {
-  const select = COLUMNS.map(([c], i) => (CONVERT[c] ? `${CONVERT[c]}(column${i + 1})` : `column${i + 1}`));
-  const row = `(${COLUMNS.map(() => '?').join(',')})`;
-  return `INSERT INTO ${table} (${COLUMNS.map(([c]) => c).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${Array(rows).fill(row).join(',')}`;
+export function insertSql(table: string): string {
+  const select = COLUMNS.map(([, type], i) => CONVERT[type](`r.value[${i}]`));
+  return `INSERT INTO ${table} (${COLUMNS.map(([c]) => c).join(', ')}) SELECT ${select.join(', ')} FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) r`;
+}
+
+/** A Snowflake string bind holds at most 16 MiB; batches stay well under it. */
+const MAX_BIND_BYTES = 8 * 1024 * 1024;
+
+/** Groups rows (already JSON) into batches under the bind size and row caps, each a JSON array text. */
+export function rowBatches(rows: string[], maxRows: number, maxBytes = MAX_BIND_BYTES): string[] {
+  const batches: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const size = Buffer.byteLength(row) + 1;
+    if (current.length && (current.length >= maxRows || bytes + size > maxBytes)) {
+      batches.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length) batches.push(`[${current.join(',')}]`);
+  return batches;
 }
 
 type SdkError = Error & { code?: string | number; sqlState?: string };
@@ -151,11 +176,8 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
           batch.lastLine,
         ]);
         let written = 0;
-        for (let i = 0; i < batch.envelopes.length; i += per) {
-          const rows = batch.envelopes.slice(i, i + per);
-          const binds = rows.flatMap((e) => rowBinds(batch.fileId, e));
-          written += (await execSql(conn, insertSql(table, rows.length), binds)).updated;
-        }
+        const rows = batch.envelopes.map((e) => rowJson(batch.fileId, e));
+        for (const json of rowBatches(rows, per)) written += (await execSql(conn, insertSql(table), [json])).updated;
         await execSql(conn, 'COMMIT');
         return { written };
       } catch (e) {
