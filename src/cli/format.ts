@@ -40,7 +40,12 @@ export function formatProgress(p: IngestProgress): string {
 
 export function formatStatus(s: FileStatus): string {
   const head = `${s.workflowId}  [${s.execution}]`;
-  const body = s.progress ? `\n${formatProgress(s.progress)}` : '';
+  const runs = s.progress && s.progress.runs > 1 ? `\n  runs          ${s.progress.runs} (continued as new)` : '';
+  const waiting = (s.waiting ?? []).map(
+    (w) =>
+      `\n  waiting on ${w.stage} since ${w.since} (attempt ${w.attempt}, ${w.activities} ${w.activities === 1 ? 'activity' : 'activities'}${w.nextAttemptAt ? `, next try ${w.nextAttemptAt}` : ''})${w.lastError ? `: ${w.lastError}` : ''}`,
+  );
+  const body = s.progress ? `\n${formatProgress(s.progress)}${runs}${waiting.join('')}` : waiting.join('');
   const failure = s.failure ? `\n  failure       ${s.failure}` : '';
   return `${head}${body}${failure}\n  web ui        ${s.link}`;
 }

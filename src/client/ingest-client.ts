@@ -28,8 +28,22 @@ export interface FileStatus {
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   execution: string;
   progress?: IngestProgress;
+  /** Stages whose work is failing and being retried right now (a provider down, throttling…). */
+  waiting: StageWaiting[];
   failure?: string;
   link: string;
+}
+
+export interface StageWaiting {
+  stage: Stage;
+  /** When the oldest work of this stage that is now retrying was first scheduled. */
+  since: string;
+  /** The highest attempt among them. */
+  attempt: number;
+  /** How many activities of this stage are retrying. */
+  activities: number;
+  lastError?: string;
+  nextAttemptAt?: string;
 }
 
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
@@ -43,13 +57,20 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
     reminderInterval: cfg.pipeline.reminderInterval,
     maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
+    chunksPerRun: cfg.pipeline.chunksPerRun,
     retry: cfg.retry,
   };
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
     const d = await handle.describe();
-    const status: FileStatus = { workflowId, runId: d.runId, execution: d.status.name, link: uiLink(workflowId) };
+    const status: FileStatus = {
+      workflowId,
+      runId: d.runId,
+      execution: d.status.name,
+      waiting: [],
+      link: uiLink(workflowId),
+    };
     if (d.status.name === 'COMPLETED') status.progress = (await handle.result()) as IngestSummary;
     else if (d.status.name === 'FAILED') {
       try {
@@ -59,6 +80,7 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
       }
       status.progress = await handle.query(statusQuery).catch(() => undefined);
     } else status.progress = await handle.query(statusQuery).catch(() => undefined);
+    if (d.status.name === 'RUNNING') status.waiting = waitingStages(d.raw.pendingActivities ?? [], status.progress);
     return status;
   }
 
@@ -95,6 +117,45 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     },
     close: () => connection.close(),
   };
+}
+
+const STAGE_OF_ACTIVITY: Record<string, Stage> = {
+  splitFile: 'split',
+  processChunk: 'process',
+  sink_s3: 's3',
+  sink_snowflake: 'snowflake',
+  sink_opensearch: 'opensearch',
+};
+
+type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];
+type Timestamp = PendingActivity['nextAttemptScheduleTime'];
+
+const isoOf = (t: Timestamp) =>
+  t?.seconds != null ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
+
+/**
+ * Which stages are failing and retrying, from the server's pending activities (attempts, last failure) and the
+ * workflow's own record of when that work was scheduled. Work that merely runs, however long, is not waiting.
+ */
+export function waitingStages(pending: PendingActivity[], progress: IngestProgress | undefined): StageWaiting[] {
+  const byStage = new Map<Stage, StageWaiting>();
+  for (const a of pending) {
+    const stage = STAGE_OF_ACTIVITY[a.activityType?.name ?? ''];
+    if (!stage || ((a.attempt ?? 1) <= 1 && !a.lastFailure)) continue;
+    const w = byStage.get(stage) ?? { stage, since: '', attempt: 0, activities: 0 };
+    w.activities += 1;
+    if ((a.attempt ?? 1) >= w.attempt) {
+      w.attempt = a.attempt ?? 1;
+      w.lastError = a.lastFailure?.message ?? w.lastError;
+      w.nextAttemptAt = isoOf(a.nextAttemptScheduleTime) ?? w.nextAttemptAt;
+    }
+    byStage.set(stage, w);
+  }
+  for (const w of byStage.values()) {
+    const scheduled = (progress?.running ?? []).filter((r) => r.stage === w.stage).map((r) => r.since);
+    w.since = scheduled.sort()[0] ?? new Date().toISOString();
+  }
+  return [...byStage.values()];
 }
 
 function mergeRetry(base: IngestOptions['retry'], over: IngestOptions['retry']): IngestOptions['retry'] {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Stage, StageRetry } from '../shared/ingest-types';
+import type { SinkName, Stage, StageRetry } from '../shared/ingest-types';
 import { type Kind, SETTINGS, type Setting } from './settings';
 
 export interface SluiceConfig {
@@ -48,9 +48,18 @@ export interface SluiceConfig {
     maxChunksInFlight: number;
     reminderInterval: number;
     maxPoisonPerChunk: number;
+    chunksPerRun: number;
   };
+  worker: { concurrency: number };
+  sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export interface SinkLimits {
+  concurrency: number;
+  /** Activities per second across the fleet; 0 is unlimited. */
+  ratePerSecond: number;
 }
 
 export class ConfigError extends Error {

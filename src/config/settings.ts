@@ -348,10 +348,66 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'Records a sink may reject in one chunk and still be quarantined by bisection; beyond this the failure looks systemic and the file waits for a decision.',
   },
 
+  {
+    key: 'pipeline.chunksPerRun',
+    env: 'SLUICE_CHUNKS_PER_RUN',
+    kind: 'int',
+    default: '500',
+    min: 1,
+    max: 10_000,
+    doc: 'Chunks one workflow run handles before it continues as new (same workflow id, progress carried over), so history stays bounded however big the file; Temporal may ask for it sooner.',
+  },
+
+  // Worker fleet and backpressure
+  {
+    key: 'worker.concurrency',
+    env: 'SLUICE_WORKER_CONCURRENCY',
+    kind: 'int',
+    default: '8',
+    min: 1,
+    max: 1024,
+    doc: 'Split, process and bookkeeping activities one worker process runs at once (the sinks have their own limits).',
+  },
+  ...sinkSettings(),
+
   ...retrySettings(),
 
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];
+
+/**
+ * Each sink has its own task queue, so its limits hold whatever else the fleet is doing: a per-process
+ * concurrency, and a fleet-wide rate enforced by the Temporal server. A backlog drains at this pace, not faster.
+ */
+function sinkSettings(): Setting[] {
+  const sinks: [sink: string, env: string, concurrency: string][] = [
+    ['s3', 'S3', '4'],
+    ['snowflake', 'SNOWFLAKE', '2'],
+    ['opensearch', 'OPENSEARCH', '2'],
+  ];
+  return sinks.flatMap(
+    ([sink, env, concurrency]) =>
+      [
+        {
+          key: `sinks.${sink}.concurrency`,
+          env: `SLUICE_SINK_${env}_CONCURRENCY`,
+          kind: 'int',
+          default: concurrency,
+          min: 1,
+          max: 256,
+          doc: `Chunks one worker process writes to ${sink} at once.`,
+        },
+        {
+          key: `sinks.${sink}.ratePerSecond`,
+          env: `SLUICE_SINK_${env}_RATE`,
+          kind: 'number',
+          default: '0',
+          min: 0,
+          doc: `Chunk writes to ${sink} started per second across the whole fleet (Temporal task-queue rate limit); 0 means no limit.`,
+        },
+      ] satisfies Setting[],
+  );
+}
 
 /** Per-stage retry: a stage retries with backoff until its window runs out, then the file waits for a person. */
 function retrySettings(): Setting[] {

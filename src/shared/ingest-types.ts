@@ -44,11 +44,31 @@ export interface IngestOptions {
   reminderInterval?: number;
   /** Records a sink may reject per chunk and still be quarantined by bisection. */
   maxPoisonPerChunk?: number;
+  /** Chunks one run handles before continuing as new, keeping history bounded. */
+  chunksPerRun?: number;
 }
 
 export interface IngestInput {
   file: FileRef;
   options?: IngestOptions;
+  /** Set by the workflow itself when it continues as new: where the previous run stopped. */
+  resume?: IngestResume;
+}
+
+/** What one run hands the next: the split's result (never split twice), the next chunk, and progress so far. */
+export interface IngestResume {
+  split: SplitResult;
+  /** The first run's start: every run stamps the same ingest time, so rows stay identical on re-delivery. */
+  ingestTime: string;
+  nextChunk: number;
+  progress: IngestProgress;
+}
+
+/** Work scheduled and not yet finished (attempts included), so status can say what waits since when. */
+export interface RunningWork {
+  stage: Stage;
+  chunk?: number;
+  since: string;
 }
 
 export interface SplitInput {
@@ -174,6 +194,9 @@ export interface IngestProgress {
   dropped: { stage: Stage; chunks: number[] }[];
   reminders: number;
   lastReminderAt?: string;
+  running: RunningWork[];
+  /** Workflow runs so far (continue-as-new keeps history bounded for files with many chunks). */
+  runs: number;
   startedAt: string;
   splitMs?: number;
   finishedAt?: string;

@@ -5,7 +5,9 @@ import { type Activities, createActivities } from '../activities';
 import { createSinks } from '../activities/sinks';
 import type { SluiceConfig } from '../config/load';
 import { createOpenSearch, createS3 } from '../shared/clients';
+import { SINK_NAMES, type SinkName } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
+import { sinkTaskQueue } from '../shared/task-queues';
 
 /** Source (.ts, under vitest) or compiled (.js) workflows, whichever this module runs beside. */
 export function workflowsPath(): string {
@@ -23,11 +25,23 @@ function installRuntime(log: Logger): void {
     const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug';
     log[level](entry.message, { component: 'temporal', ...entry.meta });
   };
-  Runtime.install({ logger: new DefaultLogger('WARN', forward) });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN', forward) });
+  } catch {
+    // The process installed its own runtime first (a test quieting Temporal's logs): keep it.
+  }
+}
+
+/** The worker's pollers, run and stopped as one. */
+export interface WorkerGroup {
+  /** Resolves when every poller has stopped; if one fails, the others are shut down and its error rethrown. */
+  run(): Promise<void>;
+  shutdown(): void;
+  readonly workers: Worker[];
 }
 
 export interface SluiceWorker {
-  worker: Worker;
+  worker: WorkerGroup;
   /** Closes the clients and the connection; call after worker.run() has resolved. */
   close(): Promise<void>;
 }
@@ -37,33 +51,88 @@ export interface WorkerOptions {
   log?: Logger;
   /** Wraps the activities (instrumentation, fault injection in tests) without changing what they do. */
   decorate?: (activities: Activities) => Activities;
+  /** An existing connection (e.g. a test server's); it stays open on close(). */
+  connection?: NativeConnection;
 }
 
+const SINK_ACTIVITY: Record<SinkName, keyof Activities> = {
+  s3: 'sink_s3',
+  snowflake: 'sink_snowflake',
+  opensearch: 'sink_opensearch',
+};
+
+/**
+ * One process of the fleet: a poller for the ingest queue (workflows, split, process, bookkeeping) and one per
+ * sink queue, each with its own concurrency, and the sink's fleet-wide rate set on its queue.
+ */
 export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}): Promise<SluiceWorker> {
   const log = opts.log ?? createLogger(cfg.log.level, { component: 'worker' });
   installRuntime(log);
   const s3 = createS3(cfg.s3);
   const opensearch = createOpenSearch(cfg.opensearch);
-  const sinks = createSinks({ cfg, s3, opensearch });
-  const connection = await NativeConnection.connect({ address: cfg.temporal.address });
-  const worker = await Worker.create({
+  const sinks = createSinks({ cfg, s3, opensearch, log });
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
+  const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
+  const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
+  const sinkActivities = new Set<string>(Object.values(SINK_ACTIVITY));
+  const common = {
     connection,
     namespace: cfg.temporal.namespace,
-    taskQueue: opts.taskQueue ?? cfg.temporal.taskQueue,
-    workflowsPath: workflowsPath(),
-    activities: (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log })),
-    // Chunks in flight per file × sinks per chunk, for a few files at once, within two cores.
-    maxConcurrentActivityTaskExecutions: 16,
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
-    shutdownGraceTime: '30s',
-  });
+    shutdownGraceTime: '30s' as const,
+  };
+  const workers = [
+    await Worker.create({
+      ...common,
+      taskQueue,
+      workflowsPath: workflowsPath(),
+      activities: Object.fromEntries(Object.entries(activities).filter(([name]) => !sinkActivities.has(name))),
+      maxConcurrentActivityTaskExecutions: cfg.worker.concurrency,
+    }),
+  ];
+  for (const sink of SINK_NAMES) {
+    const limits = cfg.sinks[sink];
+    const name = SINK_ACTIVITY[sink];
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: sinkTaskQueue(taskQueue, sink),
+        activities: { [name]: activities[name] },
+        maxConcurrentActivityTaskExecutions: limits.concurrency,
+        // Fleet-wide, enforced by the server: every worker polling this queue together starts no more than this.
+        ...(limits.ratePerSecond > 0 ? { maxTaskQueueActivitiesPerSecond: limits.ratePerSecond } : {}),
+      }),
+    );
+  }
   return {
-    worker,
+    worker: groupOf(workers),
     async close() {
       await Promise.allSettled(Object.values(sinks).map((s) => s.close()));
       s3.destroy();
       await opensearch.close().catch(() => undefined);
-      await connection.close();
+      if (!opts.connection) await connection.close();
+    },
+  };
+}
+
+function groupOf(workers: Worker[]): WorkerGroup {
+  const shutdown = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    workers,
+    shutdown,
+    async run() {
+      const results = await Promise.allSettled(
+        workers.map((w) =>
+          w.run().catch((e: unknown) => {
+            shutdown();
+            throw e;
+          }),
+        ),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

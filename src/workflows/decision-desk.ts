@@ -17,13 +17,16 @@ export type Outcome = { kind: 'approve'; retry?: Partial<StageRetry> } | { kind:
  * explicit approve or drop (signal or update), and while it waits the workflow reminds at an interval.
  */
 export class DecisionDesk {
-  private nextId = 1;
+  private nextId: number;
   private readonly outcomes = new Map<number, { outcome: Outcome; record: DecisionRecord }>();
 
   constructor(
     private readonly progress: IngestProgress,
     private readonly reminderInterval: number,
-  ) {}
+  ) {
+    // Ids stay unique across continue-as-new: a new run goes on after the decisions its progress carries.
+    this.nextId = Math.max(0, ...progress.decisions.map((d) => d.awaitingId)) + 1;
+  }
 
   install(): void {
     setHandler(approveSignal, (req) => {

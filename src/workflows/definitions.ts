@@ -70,6 +70,7 @@ export const DEFAULT_OPTIONS = {
   maxChunksInFlight: 4,
   reminderInterval: HOUR,
   maxPoisonPerChunk: 10,
+  chunksPerRun: 500,
 } as const;
 
 export function validateDrop(req: DropRequest | undefined): void {

@@ -1,6 +1,9 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -12,13 +15,16 @@ import {
   type IngestInput,
   type IngestProgress,
   type IngestSummary,
+  type RunningWork,
   SINK_NAMES,
   type SinkName,
+  type SplitResult,
   STAGES,
   type Stage,
   type StageRetry,
 } from '../shared/ingest-types';
 import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
+import { sinkTaskQueue } from '../shared/task-queues';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
@@ -34,18 +40,25 @@ const bookkeeping = proxyActivities<Activities>({
 const sinkActivity = (a: Activities, sink: SinkName) =>
   ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
 
+const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
+
 /**
  * One file, one workflow: split into record-aligned chunks; for each chunk (a sliding window of them) process,
  * then write to every sink in parallel, bisecting out records a sink rejects. Work that fails past its retry
  * window, or permanently, waits for a person's approve or drop. Only keys and counts pass through here.
+ * Every `chunksPerRun` chunks (or sooner, when Temporal suggests it) the workflow continues as new, carrying
+ * its progress, so a file of any size keeps a bounded history.
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
-  const { file } = input;
+  const { file, resume } = input;
   const opts = { ...DEFAULT_OPTIONS, ...input.options };
   const retry = Object.fromEntries(
     STAGES.map((s) => [s, { ...DEFAULT_RETRY[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
-  const progress = initialProgress(input);
+  const progress: IngestProgress = resume
+    ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
+    : initialProgress(input);
+  const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => progress);
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
@@ -66,8 +79,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
+      const running: RunningWork = { stage, chunk: chunks[0], since: new Date().toISOString() };
+      progress.running.push(running);
       try {
-        return await work(proxyActivities<Activities>(activityOptions(stage, policy)));
+        return await work(
+          proxyActivities<Activities>(activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined)),
+        );
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
@@ -83,66 +100,92 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
           return undefined;
         }
         override = outcome.retry;
+      } finally {
+        progress.running = progress.running.filter((r) => r !== running);
       }
     }
   }
 
-  const split = await decided(
-    'split',
-    [],
-    () => 0,
-    (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
-  );
-  if (!split) return finish(progress, 'Dropped');
-  Object.assign(progress, {
-    fileId: split.fileId,
-    stage: 'process',
-    chunksTotal: split.chunkCount,
-    records: split.records,
-    quarantined: split.quarantined,
-    bytes: split.bytes,
-    compressedBytes: split.compressedBytes,
-    gzip: split.gzip,
-    warnings: split.warnings,
-    splitMs: Date.now() - Date.parse(progress.startedAt),
-  });
-  const ingestTime = workflowInfo().startTime.toISOString();
-
-  await forEachWindowed(split.chunkCount, opts.maxChunksInFlight, async (chunk) => {
-    progress.chunksInFlight.push(chunk);
-    const processed = await decided(
-      'process',
-      [chunk],
+  let split: SplitResult;
+  let ingestTime: string;
+  if (resume) ({ split, ingestTime } = resume);
+  else {
+    const result = await decided(
+      'split',
+      [],
       () => 0,
-      (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+      (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
     );
-    if (processed) {
-      progress.parsed += processed.parsed;
-      progress.quarantined += processed.quarantined;
-      if (processed.parsed > 0) {
-        const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
-        await Promise.all(
-          SINK_NAMES.map((sink) =>
-            decided(
-              sink,
-              [chunk],
-              () => processed.parsed,
-              async (a) => {
-                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
-                if (poison.length) {
-                  await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
-                  progress.rejected[sink] += poison.length;
-                }
-                progress.written[sink] += written;
-              },
+    if (!result) return finish(progress, 'Dropped');
+    split = result;
+    Object.assign(progress, {
+      fileId: split.fileId,
+      stage: 'process',
+      chunksTotal: split.chunkCount,
+      records: split.records,
+      quarantined: split.quarantined,
+      bytes: split.bytes,
+      compressedBytes: split.compressedBytes,
+      gzip: split.gzip,
+      warnings: split.warnings,
+      splitMs: Date.now() - Date.parse(progress.startedAt),
+    });
+    ingestTime = workflowInfo().startTime.toISOString();
+  }
+
+  const first = resume?.nextChunk ?? 0;
+  const thisRun = Math.min(split.chunkCount - first, opts.chunksPerRun);
+  const ran = await forEachWindowed(
+    thisRun,
+    opts.maxChunksInFlight,
+    async (i) => {
+      const chunk = first + i;
+      progress.chunksInFlight.push(chunk);
+      const processed = await decided(
+        'process',
+        [chunk],
+        () => 0,
+        (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+      );
+      if (processed) {
+        progress.parsed += processed.parsed;
+        progress.quarantined += processed.quarantined;
+        if (processed.parsed > 0) {
+          const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
+          await Promise.all(
+            SINK_NAMES.map((sink) =>
+              decided(
+                sink,
+                [chunk],
+                () => processed.parsed,
+                async (a) => {
+                  const { written, poison } = await writeBisecting(
+                    sinkActivity(a, sink),
+                    target,
+                    opts.maxPoisonPerChunk,
+                  );
+                  if (poison.length) {
+                    await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
+                    progress.rejected[sink] += poison.length;
+                  }
+                  progress.written[sink] += written;
+                },
+              ),
             ),
-          ),
-        );
+          );
+        }
       }
-    }
-    progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
-    progress.chunksDone += 1;
-  });
+      progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
+      progress.chunksDone += 1;
+    },
+    () => workflowInfo().continueAsNewSuggested,
+  );
+  const nextChunk = first + ran;
+  if (nextChunk < split.chunkCount) {
+    // Signals and updates already accepted finish here, not in a run that is gone.
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
+  }
   return finish(progress, 'Completed');
 }
 
@@ -169,6 +212,8 @@ function initialProgress(input: IngestInput): IngestProgress {
     decisions: [],
     dropped: [],
     reminders: 0,
+    running: [],
+    runs: 1,
     startedAt: new Date().toISOString(),
   };
 }

@@ -33,10 +33,12 @@ const ATTEMPT_TIMEOUT: Record<Stage, number> = {
 
 /**
  * A stage's activity options: backoff from seconds to minutes, retried until the window (schedule-to-close)
- * runs out. Then the workflow asks a person instead of failing or dropping anything.
+ * runs out. Then the workflow asks a person instead of failing or dropping anything. Sinks pass their own task
+ * queue (see sinkTaskQueue); the rest run on the workflow's.
  */
-export function activityOptions(stage: Stage, retry: StageRetry): ActivityOptions {
+export function activityOptions(stage: Stage, retry: StageRetry, taskQueue?: string): ActivityOptions {
   return {
+    taskQueue,
     startToCloseTimeout: ATTEMPT_TIMEOUT[stage],
     scheduleToCloseTimeout: retry.window,
     // Activities heartbeat while they work: a dead worker's attempt is retried elsewhere within this, not after

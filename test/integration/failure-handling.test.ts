@@ -3,21 +3,20 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import { encodeRetryState } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Activities, createActivities } from '../../src/activities';
+import type { Activities } from '../../src/activities';
 import { fileIdOf } from '../../src/activities/layout';
-import { createSinks } from '../../src/activities/sinks';
 import { workflowIdFor } from '../../src/client/workflow-id';
 import { generateEvents } from '../../src/demo/generate';
 import type { FileRef, IngestOptions, IngestProgress, SinkChunkInput } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../../src/shared/search-attributes';
-import { workflowsPath } from '../../src/worker/worker';
+import { createWorker, type SluiceWorker } from '../../src/worker/worker';
 import { approveUpdate, dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
 import type { ingestFile } from '../../src/workflows/ingest-file';
 import { cfg } from '../helpers/env';
-import { getBytes, listKeys, opensearch, s3, sinkCounts, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
+import { getBytes, listKeys, opensearch, sinkCounts, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 
 /**
@@ -50,9 +49,8 @@ function injectFaults(activities: Activities): Activities {
 }
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
+let worker: SluiceWorker;
 let running: Promise<void>;
-let closeSinks: () => Promise<void>;
 const taskQueue = uniq('failure-handling');
 
 beforeAll(async () => {
@@ -63,26 +61,22 @@ beforeAll(async () => {
     // already installed in this process
   }
   env = await createTimeSkippingEnv();
-  const sinks = createSinks({ cfg, s3, opensearch });
-  closeSinks = async () => {
-    await Promise.allSettled(Object.values(sinks).map((s) => s.close()));
-  };
-  worker = await Worker.create({
+  // The production worker (ingest queue plus one queue per sink) on the test server's connection.
+  worker = await createWorker(cfg, {
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: workflowsPath(),
-    activities: injectFaults(createActivities({ cfg, s3, sinks, log: createLogger('error') })),
-    maxConcurrentActivityTaskExecutions: 16,
+    log: createLogger('error'),
+    decorate: injectFaults,
   });
-  running = worker.run();
+  running = worker.worker.run();
 });
 
 afterAll(async () => {
   if (worker) {
-    worker.shutdown();
+    worker.worker.shutdown();
     await running;
+    await worker.close();
   }
-  await closeSinks?.();
   await env?.teardown();
 });
 

@@ -3,6 +3,7 @@ import { type Client, errors } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenSearchSink, indexNameOf } from '../../src/activities/sinks/opensearch';
 import { type EnvelopeBatch, PermanentSinkError } from '../../src/activities/sinks/sink';
+import { AdaptiveThrottle, ThrottledError } from '../../src/activities/sinks/throttle';
 import { createOpenSearch } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
 import { cfg, uniq } from '../helpers/env';
@@ -134,21 +135,58 @@ describe('OpenSearch sink', () => {
     expect(await count(tenant)).toBe(200);
   });
 
-  it('treats a 429 on the whole request as transient (a plain Error, not a PermanentSinkError)', async () => {
+  it('a 429 on the whole request is pushed back, paced, and after the attempt budget fails as Throttled (retryable)', async () => {
+    let calls = 0;
     const overloaded = new Proxy(os, {
       get: (target, p, receiver) =>
         p === 'bulk'
           ? async () => {
-              throw new errors.ResponseError({ statusCode: 429, body: { error: 'too many requests' } } as never);
+              calls += 1;
+              throw new errors.ResponseError({
+                statusCode: 429,
+                body: { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } },
+              } as never);
             }
           : Reflect.get(target, p, receiver),
     });
-    const err = await createOpenSearchSink({ client: overloaded, indexPrefix: prefix })
+    const throttle = new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4, minPauseMs: 50, maxPauseMs: 200 });
+    const err = await createOpenSearchSink({
+      client: overloaded,
+      indexPrefix: prefix,
+      throttle,
+      maxThrottledWaitMs: 600,
+    })
       .write(batch(newTenant(), uniq('file'), 1, 3))
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(ThrottledError);
     expect(err).not.toBeInstanceOf(PermanentSinkError);
-    expect((err as Error).message).toContain('429');
+    expect((err as Error).message).toContain('HTTP 429 es_rejected_execution_exception: queue full');
+    // Paced, not hammered: pauses of 50, 100, 200, 200… ms within 600 ms leave room for a handful of tries.
+    expect(calls).toBeGreaterThan(2);
+    expect(calls).toBeLessThan(10);
+    expect(throttle.state.limit).toBe(1);
+  });
+
+  it("OpenSearch's own push-back (a tripped in-flight-requests breaker, HTTP 429) slows the sink down, and every document lands once", async () => {
+    const tenant = newTenant();
+    const throttle = new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4, minPauseMs: 200, maxPauseMs: 1000 });
+    const paced = createOpenSearchSink({ client: os, indexPrefix: prefix, throttle });
+    await paced.prepare();
+    // Any request body over 2 KiB is refused by the node itself until the limit is lifted.
+    const breaker = (limit: string | null) =>
+      os.cluster.putSettings({ body: { transient: { 'network.breaker.inflight_requests.limit': limit } } });
+    await breaker('2kb');
+    let writing: Promise<unknown> | undefined;
+    try {
+      writing = paced.write(batch(tenant, uniq('file'), 1, 300));
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(throttle.state.throttledTotal).toBeGreaterThan(0);
+      expect(throttle.state.limit).toBeLessThan(4);
+    } finally {
+      await breaker(null);
+    }
+    expect(await writing).toEqual({ written: 300 });
+    expect(await count(tenant)).toBe(300);
   });
 
   it('treats a refused connection as transient', async () => {

@@ -108,7 +108,20 @@ describe('workflow defaults', () => {
       maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
       reminderInterval: cfg.pipeline.reminderInterval,
       maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
+      chunksPerRun: cfg.pipeline.chunksPerRun,
     }).toEqual(DEFAULT_OPTIONS);
+  });
+
+  it('gives each sink its own concurrency and fleet-wide rate, and names a bad one', () => {
+    const cfg = loadConfig({ ...base, SLUICE_SINK_OPENSEARCH_CONCURRENCY: '1', SLUICE_SINK_OPENSEARCH_RATE: '2.5' });
+    expect(cfg.sinks.opensearch).toEqual({ concurrency: 1, ratePerSecond: 2.5 });
+    expect(cfg.sinks.snowflake).toEqual({ concurrency: 2, ratePerSecond: 0 });
+    expect(() => loadConfig({ ...base, SLUICE_SINK_S3_CONCURRENCY: '0' })).toThrow(
+      'SLUICE_SINK_S3_CONCURRENCY (sinks.s3.concurrency): value must be at least 1, got 0',
+    );
+    expect(() => loadConfig({ ...base, SLUICE_SINK_SNOWFLAKE_RATE: 'fast' })).toThrow(
+      'SLUICE_SINK_SNOWFLAKE_RATE (sinks.snowflake.ratePerSecond): expected a number, got "fast"',
+    );
   });
 
   it('per-stage retry comes from the environment', () => {

@@ -34,4 +34,21 @@ describe('forEachWindowed', () => {
     });
     expect(calls).toBe(0);
   });
+
+  it('starts nothing new once asked to stop, lets those in flight finish, and says how many ran', async () => {
+    const done: number[] = [];
+    let stop = false;
+    const ran = await forEachWindowed(
+      50,
+      3,
+      async (i) => {
+        if (i === 7) stop = true;
+        await new Promise((r) => setTimeout(r, 1));
+        done.push(i);
+      },
+      () => stop,
+    );
+    expect(ran).toBe(8);
+    expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, i) => i));
+  });
 });

@@ -1,6 +1,7 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
 import type { Envelope } from '../../transforms/envelope';
 import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { AdaptiveThrottle, ThrottledError } from './throttle';
 import { onceUntilFailure } from './util';
 
 export interface OpenSearchSinkDeps {
@@ -8,11 +9,14 @@ export interface OpenSearchSinkDeps {
   indexPrefix: string;
   /** Upper bound of one `_bulk` body; a single larger document is still sent, alone. Default 5 MiB. */
   maxBulkBytes?: number;
+  /** Paces `_bulk` requests of the whole process by the cluster's push-back (429, breakers, 503). */
+  throttle?: AdaptiveThrottle;
+  /** How long one attempt keeps resending pushed-back documents before leaving it to Temporal's backoff. */
+  maxThrottledWaitMs?: number;
 }
 
 const DEFAULT_MAX_BULK_BYTES = 5 * 1024 * 1024;
-const RETRY_ROUNDS = 5;
-const RETRY_BASE_MS = 200;
+const DEFAULT_MAX_THROTTLED_WAIT_MS = 120_000;
 const MAX_INDEX_NAME_BYTES = 255;
 
 const keyword = { type: 'keyword' } as const;
@@ -83,12 +87,15 @@ interface BulkOp {
 
 type BulkItem = { _index: string; _id?: string; status: number; error?: { type?: string; reason?: string } };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const retryable = (status: number) => status === 429 || status >= 500;
+/** The cluster saying "not so fast": rejected execution, tripped breaker, node overloaded. */
+const pushBack = (status: number) => status === 429 || status === 503;
 
 export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
   const { client, indexPrefix } = deps;
   const maxBulkBytes = deps.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
+  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4 });
+  const maxThrottledWaitMs = deps.maxThrottledWaitMs ?? DEFAULT_MAX_THROTTLED_WAIT_MS;
 
   /** HTTP 429/5xx and connection failures are transient; any other refusal of the request is not. */
   function transportError(e: unknown, what: string, permanentType: string): unknown {
@@ -109,45 +116,64 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
       : new PermanentSinkError('opensearch', `document rejected in ${where}: ${reason}`, 'DocumentRejected');
   }
 
-  /** Sends one `_bulk`; returns how many were acknowledged and the ops to send again. */
-  async function sendBulk(ops: BulkOp[]): Promise<{ acked: number; again: BulkOp[] }> {
+  /** Sends one `_bulk`; returns how many were acknowledged, the ops to send again, and why (when pushed back). */
+  async function sendBulk(ops: BulkOp[]): Promise<{ acked: number; again: BulkOp[]; pushedBack?: string }> {
     let items: Record<string, BulkItem>[];
     try {
       // A pre-serialized NDJSON string is passed through as is; the typings only know the array form.
       const res = await client.bulk({ body: ops.map((o) => o.body).join('') as unknown as API.Bulk_RequestBody });
       items = res.body.items as Record<string, BulkItem>[];
     } catch (e) {
+      if (e instanceof errors.ResponseError && pushBack(e.statusCode)) {
+        const error = e.body?.error as { type?: string; reason?: string } | undefined;
+        return {
+          acked: 0,
+          again: ops,
+          pushedBack: `HTTP ${e.statusCode} ${error?.type ?? ''}: ${error?.reason ?? ''}`,
+        };
+      }
       throw transportError(e, '_bulk', 'Rejected');
     }
     let acked = 0;
     const again: BulkOp[] = [];
+    let pushedBack: string | undefined;
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as BulkOp;
       const item = items[i]?.index;
       if (item === undefined)
         throw new Error(`opensearch: _bulk answered ${items.length} items for ${ops.length} operations`);
       if (item.status >= 200 && item.status < 300) acked++;
-      else if (retryable(item.status)) again.push(op);
-      else throw itemError(item, op);
+      else if (retryable(item.status)) {
+        again.push(op);
+        pushedBack ??= `item HTTP ${item.status} ${item.error?.type ?? ''}: ${item.error?.reason ?? ''}`;
+      } else throw itemError(item, op);
     }
-    return { acked, again };
+    return { acked, again, pushedBack };
   }
 
-  /** One byte-capped group. Only the items refused as overloaded (429, 5xx) are sent again, with backoff. */
+  /**
+   * One byte-capped group. Documents the cluster pushes back on are sent again, paced by the shared throttle,
+   * for up to maxThrottledWaitMs; after that the attempt fails as Throttled and Temporal backs off further.
+   * Documents are keyed by row id, so sending one twice never duplicates it.
+   */
   async function sendWithRetries(ops: BulkOp[]): Promise<number> {
     let acked = 0;
     let pending = ops;
-    for (let round = 0; ; round++) {
-      const res = await sendBulk(pending);
+    const started = Date.now();
+    for (;;) {
+      const res = await throttle.run(() => sendBulk(pending));
       acked += res.acked;
-      if (res.again.length === 0) return acked;
-      if (round >= RETRY_ROUNDS) {
-        throw new Error(
-          `opensearch: ${res.again.length} document(s) still rejected as overloaded after ${RETRY_ROUNDS} retries ` +
-            `(e.g. index ${res.again[0]?.index}, row_id ${res.again[0]?.rowId})`,
+      if (res.again.length === 0) {
+        throttle.succeeded();
+        return acked;
+      }
+      throttle.throttled(res.pushedBack ?? 'documents refused as overloaded');
+      if (Date.now() - started > maxThrottledWaitMs) {
+        throw new ThrottledError(
+          `opensearch: ${res.again.length} document(s) still pushed back after ${Math.round((Date.now() - started) / 1000)} s ` +
+            `(${res.pushedBack}; e.g. index ${res.again[0]?.index}, row_id ${res.again[0]?.rowId})`,
         );
       }
-      await sleep(RETRY_BASE_MS * 2 ** round);
       pending = res.again;
     }
   }

@@ -3,12 +3,15 @@ import type { SluiceConfig } from '../../config/load';
 import { execSql, snowflakeConnectionOptions } from '../../shared/clients';
 import type { Envelope } from '../../transforms/envelope';
 import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { AdaptiveThrottle, ThrottledError } from './throttle';
 import { onceUntilFailure } from './util';
 
 type SnowflakeConfig = SluiceConfig['snowflake'];
 
 export interface SnowflakeSinkDeps {
   cfg: SnowflakeConfig;
+  /** Paces this process's writes by the account's push-back (429s, queued or timed-out statements). */
+  throttle?: AdaptiveThrottle;
 }
 
 /** Plain names stay unquoted (Snowflake upper-cases them, as everywhere else); others are quoted verbatim. */
@@ -108,14 +111,28 @@ const RENEWABLE = new Set(['390111', '390112', '390114']);
 // The pool's connection factory keeps only the message of a login failure.
 const LOGIN_REFUSED = /incorrect username or password|user .*(locked|disabled)|not authorized|authenticat/i;
 
+// Snowflake pushing back: HTTP 429/503 past the driver's own retries, a statement queued or running past the
+// warehouse's timeout (57014, codes 000630/000625), too many concurrent statements on a warehouse (000623).
+const THROTTLED_CODES = new Set(['000623', '000625', '000630']);
+const THROTTLED_TEXT = /\b(429|503)\b|too many requests|service unavailable|queued|concurren(t|cy) .*limit/i;
+
+export function isSnowflakeThrottling(e: unknown): boolean {
+  const err = e as SdkError;
+  return (
+    THROTTLED_CODES.has(String(err.code ?? '')) || err.sqlState === '57014' || THROTTLED_TEXT.test(err.message ?? '')
+  );
+}
+
 /**
- * Compilation, access, authentication and data errors cannot be fixed by a retry; anything else may be.
+ * Compilation, access, authentication and data errors cannot be fixed by a retry; throttling is retried more
+ * slowly (Throttled); anything else is retried as it is.
  * SQL states: 42 syntax/access, 02 "does not exist or not authorized", 28 authorization, 22 data, 0A unsupported.
  */
 export function classifySnowflakeError(e: unknown, what: string): unknown {
   const err = e as SdkError;
   const code = String(err.code ?? '');
   const state = err.sqlState ?? '';
+  if (isSnowflakeThrottling(e)) return new ThrottledError(`snowflake: ${what}: ${err.message}`, { cause: e });
   const permanent =
     /^(42|02|28|22|0A)/.test(state) ||
     /SQL compilation error/i.test(err.message ?? '') ||
@@ -130,6 +147,7 @@ export function classifySnowflakeError(e: unknown, what: string): unknown {
 
 export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
   const { cfg } = deps;
+  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'snowflake', maxConcurrent: 2 });
   const table = tableName(cfg);
   // The driver logs at INFO to stdout and a file by default; Sluice's own logs say what matters.
   snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);
@@ -199,9 +217,14 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
     }),
     async write(batch) {
       try {
-        return await write(batch);
+        const result = await throttle.run(() => write(batch));
+        throttle.succeeded();
+        return result;
       } catch (e) {
-        throw classifySnowflakeError(e, `writing lines ${batch.firstLine}-${batch.lastLine} of ${batch.fileId}`);
+        const err = classifySnowflakeError(e, `writing lines ${batch.firstLine}-${batch.lastLine} of ${batch.fileId}`);
+        // The transaction was rolled back; Temporal retries the whole batch, after the pause this sets.
+        if (err instanceof ThrottledError) throttle.throttled(err.message);
+        throw err;
       }
     },
     async close() {
