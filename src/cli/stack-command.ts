@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load';
-import { formatStatus, stackDown, stackLogs, stackStatus, stackUp } from '../stack/stack';
+import { SERVICES } from '../stack/services';
+import { formatStatus, stackDown, stackLogs, stackStatus, stackUp, startService, stopService } from '../stack/stack';
 import { UsageError } from './errors';
 
-export const STACK_USAGE = `sluice stack up | down | status [--json] | logs [service] [--lines N]
+export const STACK_USAGE = `sluice stack up | down | stop <service> | start <service> | status [--json] | logs [service] [--lines N]
 
   up      install pinned tools (once, into SLUICE_TOOLS_DIR) and start Temporal (+ Web UI), MinIO,
           OpenSearch and the Snowflake emulator on loopback; waits until each is healthy
   down    stop what \`up\` started (nothing else)
+  stop    stop one service \`up\` started (temporal, minio, opensearch, snowflake), e.g. to rehearse an outage;
+          its data stays in SLUICE_STATE_DIR
+  start   start one service again and wait until it is healthy; it comes back with the data it had
   status  each service: running / stopped, healthy or not, endpoint
   logs    last lines of a service's log (temporal, minio, opensearch, snowflake; default all)`;
 
@@ -38,6 +42,18 @@ export async function stackCommand(argv: string[]): Promise<number> {
       process.stdout.write(stopped.length ? `stopped: ${stopped.join(', ')}\n` : 'nothing of the stack was running\n');
       return 0;
     }
+    case 'stop': {
+      const name = serviceArgument('stop', service);
+      const outcome = await stopService(cfg, name, progress);
+      process.stdout.write(`${name}: ${outcome}\n`);
+      // Stopping what is not ours would surprise its owner; say so and fail rather than pretend.
+      return outcome === 'not started by this stack' ? 1 : 0;
+    }
+    case 'start': {
+      const row = await startService(cfg, serviceArgument('start', service), progress);
+      process.stdout.write(`${formatStatus([row])}\n`);
+      return row.healthy ? 0 : 1;
+    }
     case 'status': {
       const rows = await stackStatus(cfg);
       process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatus(rows)}\n`);
@@ -51,6 +67,14 @@ export async function stackCommand(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown stack action "${action}"; expected up, down, status or logs`);
+      throw new UsageError(`unknown stack action "${action}"; expected up, down, stop, start, status or logs`);
   }
+}
+
+function serviceArgument(action: string, service: string | undefined): string {
+  const names = SERVICES.map((s) => s.name).join(', ');
+  if (!service) throw new UsageError(`stack ${action} needs a service: ${names}`);
+  if (!SERVICES.some((s) => s.name === service))
+    throw new UsageError(`unknown service "${service}"; services: ${names}`);
+  return service;
 }

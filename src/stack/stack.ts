@@ -1,5 +1,5 @@
 import type { SluiceConfig } from '../config/load';
-import { portOpen, runningPid, sleep, start, stop, tailFile } from './process';
+import { portOpen, runningPid, type StartSpec, sleep, start, stop, tailFile } from './process';
 import { type Progress, processOf, SERVICES, type Service, type ServiceName, serviceByName } from './services';
 
 export interface ServiceStatus {
@@ -32,21 +32,54 @@ export async function stackUp(cfg: SluiceConfig, progress: Progress): Promise<Se
   }
   for (const svc of SERVICES) {
     const spec = specs.get(svc.name);
-    if (!spec) continue;
-    const busy = [];
-    for (const port of svc.ports(cfg)) if (await portOpen(port)) busy.push(port);
-    if (busy.length) {
-      throw new StackError(
-        `${svc.name}: port ${busy.join(', ')} is in use by a process this stack did not start, and it does not answer as a healthy ${svc.name}. ` +
-          `Stop it, or choose other ports (see \`sluice config\`).`,
-      );
-    }
-    const pid = start(processOf(cfg, svc.name), spec);
-    progress(`${svc.name}: started (pid ${pid})`);
+    if (spec) await launch(cfg, svc, spec, progress);
   }
   await Promise.all(SERVICES.map((svc) => waitHealthy(cfg, svc, progress)));
   for (const svc of SERVICES) await svc.afterStart?.(cfg);
   return stackStatus(cfg);
+}
+
+/** Starts a service's process, refusing when a stranger holds one of its ports (it would fail obscurely). */
+async function launch(cfg: SluiceConfig, svc: Service, spec: StartSpec, progress: Progress): Promise<void> {
+  const busy = [];
+  for (const port of svc.ports(cfg)) if (await portOpen(port)) busy.push(port);
+  if (busy.length) {
+    throw new StackError(
+      `${svc.name}: port ${busy.join(', ')} is in use by a process this stack did not start, and it does not answer as a healthy ${svc.name}. ` +
+        `Stop it, or choose other ports (see \`sluice config\`).`,
+    );
+  }
+  const pid = start(processOf(cfg, svc.name), spec);
+  progress(`${svc.name}: started (pid ${pid})`);
+}
+
+/**
+ * Starts one service and waits until it is healthy, as `up` does for all of them; a running one is left alone.
+ * It reopens its state dir, so what it held before a stop (histories, objects, indices, tables) is there again.
+ */
+export async function startService(cfg: SluiceConfig, name: string, progress: Progress): Promise<ServiceStatus> {
+  const svc = serviceByName(name);
+  const ours = runningPid(processOf(cfg, svc.name)) !== undefined;
+  if (!ours && (await svc.check(cfg)) !== undefined) await launch(cfg, svc, await svc.prepare(cfg, progress), progress);
+  await waitHealthy(cfg, svc, progress);
+  await svc.afterStart?.(cfg);
+  return serviceStatus(cfg, svc);
+}
+
+/** What `stopService` found: it stopped the service, nothing of ours ran, or it runs but is not ours to stop. */
+export type StopOutcome = 'stopped' | 'not running' | 'not started by this stack';
+
+/**
+ * Stops one service this stack started, leaving the others and its state dir alone: the way to take a provider
+ * away for a while (an outage drill, the chaos suite) and give it back with `startService`.
+ */
+export async function stopService(cfg: SluiceConfig, name: string, progress: Progress): Promise<StopOutcome> {
+  const svc = serviceByName(name);
+  if (await stop(processOf(cfg, svc.name))) {
+    progress(`${svc.name}: stopped`);
+    return 'stopped';
+  }
+  return (await svc.check(cfg)) === undefined ? 'not started by this stack' : 'not running';
 }
 
 async function waitHealthy(cfg: SluiceConfig, svc: Service, progress: Progress): Promise<void> {
@@ -87,23 +120,23 @@ export async function stackDown(cfg: SluiceConfig, progress: Progress): Promise<
 }
 
 export async function stackStatus(cfg: SluiceConfig): Promise<ServiceStatus[]> {
-  return Promise.all(
-    SERVICES.map(async (svc) => {
-      const proc = processOf(cfg, svc.name);
-      const pid = runningPid(proc);
-      const problem = await svc.check(cfg);
-      const state = pid !== undefined ? 'running' : problem === undefined ? 'external' : 'stopped';
-      return {
-        name: svc.name,
-        state,
-        pid,
-        healthy: problem === undefined,
-        detail: problem,
-        endpoint: svc.endpoint(cfg),
-        log: proc.logFile,
-      };
-    }),
-  );
+  return Promise.all(SERVICES.map((svc) => serviceStatus(cfg, svc)));
+}
+
+async function serviceStatus(cfg: SluiceConfig, svc: Service): Promise<ServiceStatus> {
+  const proc = processOf(cfg, svc.name);
+  const pid = runningPid(proc);
+  const problem = await svc.check(cfg);
+  const state = pid !== undefined ? 'running' : problem === undefined ? 'external' : 'stopped';
+  return {
+    name: svc.name,
+    state,
+    pid,
+    healthy: problem === undefined,
+    detail: problem,
+    endpoint: svc.endpoint(cfg),
+    log: proc.logFile,
+  };
 }
 
 export function stackLogs(cfg: SluiceConfig, service: string | undefined, lines: number): string {
