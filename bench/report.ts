@@ -1,0 +1,215 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SINK_NAMES, STAGES, type Stage } from '../src/shared/ingest-types';
+import type { ArrivalResult } from './arrival-delay';
+import type { FileRunResult } from './file-run';
+import type { RawBulkResult } from './raw-bulk';
+import { formatBytes, formatRate, MiB, rate, seconds } from './units';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
+  node: string;
+  commit: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  durationMs: number;
+  machine: Machine;
+  pipeline: {
+    chunkTargetBytes: number;
+    maxChunksInFlight: number;
+    chunksPerRun: number;
+    snowflakeRowsPerStatement: number;
+    /** Chunks one worker writes to each sink at once. */
+    sinkConcurrency: Record<string, number>;
+  };
+  options: Record<string, unknown>;
+  files: FileRunResult[];
+  raw?: RawBulkResult & { file: string; pipelineRecordsPerSec: number; rawDocsPerSec: number; ratio: number };
+  arrivals?: ArrivalResult;
+}
+
+/** A Markdown table with padded columns (readable as plain text too). */
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const mibPerSec = (bytes: number, ms: number) => rate(bytes / MiB, ms).toFixed(1);
+
+function filesTable(files: FileRunResult[]): string {
+  return table(
+    [
+      'file',
+      'input',
+      'records',
+      'chunks',
+      'upload',
+      'arrival→done',
+      'MiB/s',
+      'records/s',
+      'runs',
+      'history events',
+      'worker RSS idle → peak',
+    ],
+    files.map((f) => [
+      f.label,
+      `${formatBytes(f.summary.bytes)}${f.gzip ? ` (gzip ${formatBytes(f.objectBytes)})` : ''}`,
+      f.summary.records.toLocaleString('en-US'),
+      String(f.summary.chunksTotal),
+      seconds(f.uploadMs),
+      seconds(f.arrivalToDoneMs),
+      mibPerSec(f.summary.bytes, f.arrivalToDoneMs),
+      formatRate(rate(f.summary.records, f.arrivalToDoneMs)),
+      String(f.history.runs),
+      f.history.events.toLocaleString('en-US'),
+      `${formatBytes(f.worker.idleRssBytes)} → ${formatBytes(f.worker.peakRssBytes)}`,
+    ]),
+  );
+}
+
+/** Records a stage handled: every record for split and process, those it wrote for a sink. */
+function stageRecords(f: FileRunResult, stage: Stage): number {
+  return (SINK_NAMES as readonly string[]).includes(stage)
+    ? f.summary.written[stage as (typeof SINK_NAMES)[number]]
+    : f.summary.records;
+}
+
+function stagesTable(f: FileRunResult): string {
+  return table(
+    ['stage', 'activities', 'retries', 'busy', 'wall', 'busy/wall', 'records/s (wall)', 'MiB/s (wall)', 'mean wait'],
+    STAGES.map((s) => {
+      const t = f.history.stages[s];
+      const n = t.activities + t.failed;
+      return [
+        s,
+        `${t.activities}${t.failed ? ` (+${t.failed} failed)` : ''}`,
+        String(t.retries),
+        seconds(t.busyMs),
+        seconds(t.wallMs),
+        t.wallMs ? (t.busyMs / t.wallMs).toFixed(2) : '-',
+        formatRate(rate(stageRecords(f, s), t.wallMs)),
+        mibPerSec(f.summary.bytes, t.wallMs),
+        n ? seconds(t.waitMs / n) : '-',
+      ];
+    }),
+  );
+}
+
+function rawTable(r: NonNullable<BenchResults['raw']>): string {
+  return table(
+    [
+      'documents',
+      '_bulk requests',
+      'in flight',
+      'indices',
+      'time',
+      'docs/s',
+      'MiB/s (bodies)',
+      'item errors',
+      `pipeline records/s (${r.file})`,
+      'pipeline / raw',
+    ],
+    [
+      [
+        r.docs.toLocaleString('en-US'),
+        String(r.requests),
+        String(r.concurrency),
+        String(r.indices),
+        seconds(r.ms),
+        formatRate(r.rawDocsPerSec),
+        mibPerSec(r.bodyBytes, r.ms),
+        String(r.itemErrors),
+        formatRate(r.pipelineRecordsPerSec),
+        `${(r.ratio * 100).toFixed(0)} %`,
+      ],
+    ],
+  );
+}
+
+function arrivalsTable(a: ArrivalResult): string {
+  const d = a.delayMs;
+  return table(
+    [
+      'arrivals',
+      'files',
+      'records each',
+      'p50',
+      'p95',
+      'p99',
+      'max',
+      'mean',
+      'failed',
+      'history events/file',
+      'worker RSS idle → peak',
+    ],
+    [
+      [
+        `${a.rate}/s for ${a.seconds} s (achieved ${a.achievedRate.toFixed(2)}/s)`,
+        String(a.files),
+        `${a.recordsPerFile} (${formatBytes(a.fileBytes)})`,
+        seconds(d.p50),
+        seconds(d.p95),
+        seconds(d.p99),
+        seconds(d.max),
+        seconds(d.mean),
+        String(a.failed),
+        a.historyEventsPerFile.toFixed(0),
+        `${formatBytes(a.worker.idleRssBytes)} → ${formatBytes(a.worker.peakRssBytes)}`,
+      ],
+    ],
+  );
+}
+
+const sinkConcurrency = (r: BenchResults) =>
+  Object.entries(r.pipeline.sinkConcurrency)
+    .map(([sink, n]) => `${sink} ${n}`)
+    .join(', ');
+
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  const out = [
+    `## Sluice benchmark, ${r.startedAt} (took ${seconds(r.durationMs)})`,
+    '',
+    `${m.cpus} × ${m.cpuModel}, ${formatBytes(m.memoryBytes)} RAM, Node ${m.node}, commit ${m.commit}; ` +
+      `chunks of ${formatBytes(r.pipeline.chunkTargetBytes)}, ${r.pipeline.maxChunksInFlight} in flight, ` +
+      `${r.pipeline.chunksPerRun} per run; sink writes at once per worker: ${sinkConcurrency(r)}; ` +
+      `Snowflake ${r.pipeline.snowflakeRowsPerStatement} rows/statement. Records: CloudTrail-like JSON.`,
+  ];
+  if (r.files.length) {
+    out.push(
+      '',
+      '### Files through the whole pipeline (S3 + Snowflake emulator + OpenSearch), one worker process each',
+    );
+    out.push('', filesTable(r.files));
+    for (const f of r.files.filter((f) => f.summary.chunksTotal > 1)) {
+      out.push('', `### Stages of the ${f.label} file (from its workflow history)`, '', stagesTable(f));
+    }
+  }
+  if (r.raw) {
+    out.push(
+      '',
+      `### Raw OpenSearch _bulk of the same envelopes (${r.raw.file} file), scratch indices`,
+      '',
+      rawTable(r.raw),
+    );
+  }
+  if (r.arrivals) {
+    out.push(
+      '',
+      '### Pipeline delay of small files (upload done → every sink acknowledged)',
+      '',
+      arrivalsTable(r.arrivals),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function writeResults(file: string, r: BenchResults): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PeakMemory } from './proc-memory';
+
+/** The repository this bench belongs to: the nearest directory up from here holding bin/sluice.js. */
+export function repoRoot(from = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'bin', 'sluice.js'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`bin/sluice.js not found above ${from}`);
+  }
+}
+
+export interface WorkerChild {
+  pid: number;
+  /** Resident memory once the worker polls, before any work. */
+  idleRssBytes: number;
+  /** Rejects if the worker exits before stop(): race it against anything that waits on the worker. */
+  crashed: Promise<never>;
+  /** Stops the worker (SIGTERM, the graceful path) and returns its tree's peak resident memory; idempotent. */
+  stop(): Promise<{ peakRssBytes: number; processes: number }>;
+}
+
+const READY_LINE = '"msg":"worker started"';
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 45_000;
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * `node bin/sluice.js worker` on its own task queue, exactly as an operator runs it (compiled dist/), so its
+ * memory is the worker's alone, not the bench's. Its logs go to `logFile`.
+ */
+export async function startWorkerChild(taskQueue: string, logFile: string): Promise<WorkerChild> {
+  const root = repoRoot();
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'sluice.js'), 'worker'], {
+    cwd: root,
+    env: { ...process.env, SLUICE_TASK_QUEUE: taskQueue, SLUICE_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not start `sluice worker`');
+  child.stdout?.pipe(log, { end: false });
+  const memory = new PeakMemory(pid);
+  memory.start();
+
+  await new Promise<void>((resolve, reject) => {
+    let startup = '';
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(new Error(`worker exited during start-up (${signal ?? `code ${code}`})`));
+    const timer = setTimeout(
+      () => fail(new Error(`worker did not start within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
+    function fail(err: Error) {
+      clearTimeout(timer);
+      memory.stop();
+      child.kill('SIGKILL');
+      reject(new Error(`${err.message}; its output:\n${lastLines(startup)}`));
+    }
+    const onStartupLog = (data: Buffer) => {
+      log.write(data);
+      startup += data.toString('utf8');
+      if (!startup.includes(READY_LINE)) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stderr?.off('data', onStartupLog);
+      resolve();
+    };
+    child.stderr?.on('data', onStartupLog);
+    child.once('exit', onExit);
+  });
+  child.stderr?.pipe(log, { end: false });
+
+  // A worker that dies mid-run would leave the bench waiting for workflows nobody works on.
+  let stopping = false;
+  let stopped: Promise<{ peakRssBytes: number; processes: number }> | undefined;
+  const crashed = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping)
+        reject(
+          new Error(`worker exited unexpectedly (${signal ?? `code ${code}`}); its log ${logFile}:\n${tail(logFile)}`),
+        );
+    }),
+  );
+  crashed.catch(() => undefined);
+
+  return {
+    pid,
+    idleRssBytes: memory.currentBytes(),
+    crashed,
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        // The peak is read while the process still exists: /proc forgets it on exit.
+        const peak = memory.stop();
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited(child);
+        clearTimeout(timer);
+        log.end();
+        return { peakRssBytes: peak.peakBytes, processes: peak.processes };
+      })();
+      return stopped;
+    },
+  };
+}
+
+const lastLines = (text: string, lines = 20) => text.split('\n').slice(-lines).join('\n');
+
+function tail(file: string): string {
+  try {
+    return lastLines(readFileSync(file, 'utf8'));
+  } catch {
+    return '(no log)';
+  }
+}
