@@ -15,10 +15,15 @@ import { createLogger } from '../../src/shared/log';
 import { createWorker, type WorkerOptions } from '../../src/worker/worker';
 import { cfg as baseCfg, snowflakeQueryViaPython, uniq } from './env';
 
-/** A worker on its own task queue, so concurrent test files never steal each other's tasks. */
-export async function startWorker(options: WorkerOptions = {}) {
+export interface TestWorkerOptions extends WorkerOptions {
+  /** Settings of this worker that differ from the environment's (sink limits, chunks per run…). */
+  settings?: Partial<Pick<SluiceConfig, 'sinks' | 'worker' | 'pipeline'>>;
+}
+
+/** A worker on its own task queues, so concurrent test files never steal each other's tasks. */
+export async function startWorker(options: TestWorkerOptions = {}) {
   const taskQueue = options.taskQueue ?? uniq('test-ingest');
-  const cfg: SluiceConfig = { ...baseCfg, temporal: { ...baseCfg.temporal, taskQueue } };
+  const cfg: SluiceConfig = { ...baseCfg, ...options.settings, temporal: { ...baseCfg.temporal, taskQueue } };
   const sw = await createWorker(cfg, { log: createLogger('error'), ...options, taskQueue });
   const running = sw.worker.run();
   const client = await connectIngestClient(cfg);
@@ -41,7 +46,7 @@ export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
  * A worker for the calling test file: started before its tests, stopped after them. The returned object is
  * filled in by beforeAll, so tests use it as they would the started worker.
  */
-export function useWorker(options: WorkerOptions = {}): TestWorker {
+export function useWorker(options: TestWorkerOptions = {}): TestWorker {
   const worker = {} as TestWorker;
   beforeAll(async () => {
     Object.assign(worker, await startWorker(options));

@@ -16,7 +16,8 @@ export interface OpenSearchSinkDeps {
 }
 
 const DEFAULT_MAX_BULK_BYTES = 5 * 1024 * 1024;
-const DEFAULT_MAX_THROTTLED_WAIT_MS = 120_000;
+// Short enough that a long push-back shows up as a retrying attempt in `sluice status` within a minute.
+const DEFAULT_MAX_THROTTLED_WAIT_MS = 30_000;
 const MAX_INDEX_NAME_BYTES = 255;
 
 const keyword = { type: 'keyword' } as const;
