@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
 import { createSinks } from '../activities/sinks';
@@ -8,12 +6,7 @@ import { createOpenSearch, createS3 } from '../shared/clients';
 import { SINK_NAMES, type SinkName } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
 import { sinkTaskQueue } from '../shared/task-queues';
-
-/** Source (.ts, under vitest) or compiled (.js) workflows, whichever this module runs beside. */
-export function workflowsPath(): string {
-  const base = path.join(__dirname, '..', 'workflows', 'index');
-  return existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
-}
+import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
 
@@ -22,6 +15,8 @@ function installRuntime(log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const forward = (entry: LogEntry) => {
+    // Sink queues carry activities only, by design; the runtime says so once per queue at start.
+    if (entry.message.startsWith('No workflows registered')) return;
     const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug';
     log[level](entry.message, { component: 'temporal', ...entry.meta });
   };
@@ -85,7 +80,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     await Worker.create({
       ...common,
       taskQueue,
-      workflowsPath: workflowsPath(),
+      ...workflowCode(),
       activities: Object.fromEntries(Object.entries(activities).filter(([name]) => !sinkActivities.has(name))),
       maxConcurrentActivityTaskExecutions: cfg.worker.concurrency,
     }),
@@ -136,3 +131,5 @@ function groupOf(workers: Worker[]): WorkerGroup {
     },
   };
 }
+
+export { workflowsPath } from './workflow-code';
