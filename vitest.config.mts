@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Node 20 is supported here; the AWS SDK's notice about its future Node 22 floor is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Two projects: `unit` is pure logic (no servers); `integration` runs against the real local stack,
-// which test/global-setup.ts brings up when it is not already running.
+// Three projects: `unit` is pure logic (no servers); `integration` runs against the real local stack, which
+// test/global-setup.ts brings up when it is not already running; `chaos` (npm run chaos, not part of npm test)
+// kills workers and stops the stack's services mid-ingest, so it must never share the stack with other tests.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -27,6 +28,20 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 600_000,
           // Two cores: integration files share one stack and one Temporal server; run them one at a time.
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          // Outages last minutes (SLUICE_CHAOS_OUTAGE, 3 min by default) and then the backlog drains.
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+          // One case at a time: each takes services of the shared stack away.
           fileParallelism: false,
           pool: 'forks',
         },
