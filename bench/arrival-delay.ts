@@ -6,7 +6,7 @@ import { type FileRef, type IngestSummary, SINK_NAMES } from '../src/shared/inge
 import { type BenchContext, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
 import { BENCH_LOG_TYPE, recordsBuffer } from './generate-file';
 import { percentile, sleep } from './units';
-import { startWorkerChild } from './worker-child';
+import { startWorkerChild, type WorkerMemory } from './worker-child';
 
 export interface ArrivalSettings {
   /** Files per second. */
@@ -26,7 +26,7 @@ export interface ArrivalResult extends ArrivalSettings {
   delayMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   uploadMsP50: number;
   historyEventsPerFile: number;
-  worker: { idleRssBytes: number; peakRssBytes: number; processes: number };
+  worker: WorkerMemory & { idleRssBytes: number };
   fileIds: string[];
 }
 

@@ -7,7 +7,7 @@ import { statusQuery } from '../src/workflows/definitions';
 import { type BenchContext, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
 import { BENCH_LOG_TYPE, writeRecordsFile } from './generate-file';
 import { formatBytes, MiB, rate, seconds } from './units';
-import { startWorkerChild } from './worker-child';
+import { startWorkerChild, type WorkerMemory } from './worker-child';
 import { type HistoryFigures, historyFigures } from './workflow-history';
 
 /** One generated file through the whole pipeline, on a worker process of its own. */
@@ -30,7 +30,7 @@ export interface FileRunResult {
     'status' | 'records' | 'parsed' | 'quarantined' | 'written' | 'bytes' | 'compressedBytes' | 'chunksTotal'
   >;
   history: HistoryFigures;
-  worker: { idleRssBytes: number; peakRssBytes: number; processes: number };
+  worker: WorkerMemory & { idleRssBytes: number };
 }
 
 const PROGRESS_EVERY_MS = 15_000;

@@ -138,8 +138,6 @@ async function bench(opts: BenchOptions, say: (line: string) => void): Promise<B
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // As bin/sluice.js: on Node 20 the AWS SDK warns about its future Node 22 floor on every client.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const opts = parseOptions(argv);
   if (opts === 'help') {
     process.stdout.write(`${USAGE}\n`);
@@ -152,14 +150,4 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(renderReport(results));
   say(`figures written to ${out}`);
   return 0;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
-  );
 }

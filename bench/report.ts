@@ -5,6 +5,7 @@ import type { ArrivalResult } from './arrival-delay';
 import type { FileRunResult } from './file-run';
 import type { RawBulkResult } from './raw-bulk';
 import { formatBytes, formatRate, MiB, rate, seconds } from './units';
+import type { WorkerMemory } from './worker-child';
 
 export interface Machine {
   cpus: number;
@@ -79,6 +80,10 @@ function stageRecords(f: FileRunResult, stage: Stage): number {
     : f.summary.records;
 }
 
+const STAGE_NOTE =
+  'busy: activity run time summed; wall: first scheduled → last completed; busy/wall: activities of the stage ' +
+  "running at once on average; MiB/s: the file's uncompressed bytes over wall; mean wait: scheduled → started.";
+
 function stagesTable(f: FileRunResult): string {
   return table(
     ['stage', 'activities', 'retries', 'busy', 'wall', 'busy/wall', 'records/s (wall)', 'MiB/s (wall)', 'mean wait'],
@@ -99,6 +104,33 @@ function stagesTable(f: FileRunResult): string {
     }),
   );
 }
+
+/**
+ * Where each worker's peak went, as its main thread saw it at its highest RSS: that thread's V8 heap (the
+ * activities' objects), external memory (Buffers, zlib), and the rest (Temporal's native core, the workflow
+ * threads' heaps, code, allocator slack).
+ */
+function memoryTable(rows: [label: string, w: WorkerMemory & { idleRssBytes: number }][]): string {
+  return table(
+    ['worker of', 'idle RSS', 'peak RSS', 'at peak: main heap', 'external', 'other', 'highest main heap (used)'],
+    rows.map(([label, w]) => {
+      const p = w.atPeak;
+      return [
+        label,
+        formatBytes(w.idleRssBytes),
+        formatBytes(w.peakRssBytes),
+        p ? formatBytes(p.heapTotal) : '-',
+        p ? formatBytes(p.external) : '-',
+        p ? formatBytes(Math.max(0, p.rss - p.heapTotal - p.external)) : '-',
+        p ? `${formatBytes(p.peak.heapTotal)} (${formatBytes(p.peak.heapUsed)})` : '-',
+      ];
+    }),
+  );
+}
+
+const MEMORY_NOTE =
+  'main heap: V8 heap of the thread running activities; external: Buffers and zlib outside it; other: RSS ' +
+  "minus both (Temporal's native core, workflow threads' heaps, code, allocator slack).";
 
 function rawTable(r: NonNullable<BenchResults['raw']>): string {
   return table(
@@ -180,32 +212,28 @@ export function renderReport(r: BenchResults): string {
       `${r.pipeline.chunksPerRun} per run; sink writes at once per worker: ${sinkConcurrency(r)}; ` +
       `Snowflake ${r.pipeline.snowflakeRowsPerStatement} rows/statement. Records: CloudTrail-like JSON.`,
   ];
+  const section = (title: string, ...body: string[]) => out.push('', `### ${title}`, ...body.flatMap((b) => ['', b]));
   if (r.files.length) {
-    out.push(
-      '',
-      '### Files through the whole pipeline (S3 + Snowflake emulator + OpenSearch), one worker process each',
+    section(
+      'Files through the whole pipeline (S3 + Snowflake emulator + OpenSearch), one worker each',
+      filesTable(r.files),
     );
-    out.push('', filesTable(r.files));
     for (const f of r.files.filter((f) => f.summary.chunksTotal > 1)) {
-      out.push('', `### Stages of the ${f.label} file (from its workflow history)`, '', stagesTable(f));
+      section(`Stages of the ${f.label} file (from its workflow history)`, stagesTable(f), STAGE_NOTE);
     }
   }
-  if (r.raw) {
-    out.push(
-      '',
-      `### Raw OpenSearch _bulk of the same envelopes (${r.raw.file} file), scratch indices`,
-      '',
-      rawTable(r.raw),
-    );
-  }
+  if (r.raw)
+    section(`Raw OpenSearch _bulk of the same envelopes (${r.raw.file} file), scratch indices`, rawTable(r.raw));
   if (r.arrivals) {
-    out.push(
-      '',
-      '### Pipeline delay of small files (upload done → every sink acknowledged)',
-      '',
-      arrivalsTable(r.arrivals),
-    );
+    section('Pipeline delay of small files (upload done → every sink acknowledged)', arrivalsTable(r.arrivals));
   }
+  const workers: [string, WorkerMemory & { idleRssBytes: number }][] = r.files.map((f) => [
+    `${f.label} file`,
+    f.worker,
+  ]);
+  if (r.arrivals) workers.push(['arrivals', r.arrivals.worker]);
+  if (workers.length)
+    section('Worker memory at its peak RSS (`sluice worker` process)', memoryTable(workers), MEMORY_NOTE);
   return `${out.join('\n')}\n`;
 }
 

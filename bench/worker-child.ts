@@ -11,6 +11,26 @@ export function repoRoot(from = __dirname): string {
   }
 }
 
+/** The worker's memory by kind (bytes) as its main thread sees it: heap and external are that thread's. */
+export interface MemoryUsage {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** At the highest RSS sampled, plus each kind's own highest value. */
+export interface MemoryAtPeak extends MemoryUsage {
+  peak: MemoryUsage;
+}
+
+export interface WorkerMemory {
+  peakRssBytes: number;
+  processes: number;
+  atPeak?: MemoryAtPeak;
+}
+
 export interface WorkerChild {
   pid: number;
   /** Resident memory once the worker polls, before any work. */
@@ -18,9 +38,10 @@ export interface WorkerChild {
   /** Rejects if the worker exits before stop(): race it against anything that waits on the worker. */
   crashed: Promise<never>;
   /** Stops the worker (SIGTERM, the graceful path) and returns its tree's peak resident memory; idempotent. */
-  stop(): Promise<{ peakRssBytes: number; processes: number }>;
+  stop(): Promise<WorkerMemory>;
 }
 
+const PROBE = path.join(__dirname, 'memory-probe.js');
 const READY_LINE = '"msg":"worker started"';
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 45_000;
@@ -37,10 +58,17 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startWorkerChild(taskQueue: string, logFile: string): Promise<WorkerChild> {
   const root = repoRoot();
+  const probeFile = `${logFile}.memory.json`;
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, [path.join(root, 'bin', 'sluice.js'), 'worker'], {
     cwd: root,
-    env: { ...process.env, SLUICE_TASK_QUEUE: taskQueue, SLUICE_LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      SLUICE_TASK_QUEUE: taskQueue,
+      SLUICE_LOG_LEVEL: 'info',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.stringify(PROBE)}`.trim(),
+      SLUICE_BENCH_MEMORY_PROBE: probeFile,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;
@@ -79,7 +107,7 @@ export async function startWorkerChild(taskQueue: string, logFile: string): Prom
 
   // A worker that dies mid-run would leave the bench waiting for workflows nobody works on.
   let stopping = false;
-  let stopped: Promise<{ peakRssBytes: number; processes: number }> | undefined;
+  let stopped: Promise<WorkerMemory> | undefined;
   const crashed = new Promise<never>((_, reject) =>
     child.once('exit', (code, signal) => {
       if (!stopping)
@@ -104,11 +132,19 @@ export async function startWorkerChild(taskQueue: string, logFile: string): Prom
         await exited(child);
         clearTimeout(timer);
         log.end();
-        return { peakRssBytes: peak.peakBytes, processes: peak.processes };
+        return { peakRssBytes: peak.peakBytes, processes: peak.processes, atPeak: readProbe(probeFile) };
       })();
       return stopped;
     },
   };
+}
+
+function readProbe(file: string): MemoryAtPeak | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as MemoryAtPeak;
+  } catch {
+    return undefined;
+  }
 }
 
 const lastLines = (text: string, lines = 20) => text.split('\n').slice(-lines).join('\n');

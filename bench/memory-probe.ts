@@ -1,0 +1,29 @@
+import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+
+/**
+ * Preloaded into the worker process the bench starts (NODE_OPTIONS=--require), so its peak memory can be told
+ * apart: the main thread's V8 heap (activities), memory outside it (Buffers, zlib), and the rest (Temporal's
+ * native core, the workflow threads' own heaps, code, allocator slack). Writes the sample taken at the highest
+ * RSS so far, and the highest heap and external seen, to the file named by SLUICE_BENCH_MEMORY_PROBE. Preloads
+ * also run in worker threads; only the main thread samples (RSS is the process's either way).
+ */
+const file = process.env.SLUICE_BENCH_MEMORY_PROBE;
+if (file && isMainThread) {
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const atPeak = { ...peak };
+  const sample = () => {
+    const m = process.memoryUsage();
+    let changed = false;
+    for (const k of Object.keys(peak) as (keyof typeof peak)[]) {
+      if (m[k] > peak[k]) {
+        peak[k] = m[k];
+        changed = true;
+      }
+    }
+    if (m.rss >= peak.rss) Object.assign(atPeak, { ...m });
+    if (changed) writeFileSync(file, JSON.stringify({ ...atPeak, peak }));
+  };
+  sample();
+  setInterval(sample, 250).unref();
+}
