@@ -30,6 +30,12 @@ export interface ArrivalResult extends ArrivalSettings {
   fileIds: string[];
 }
 
+const DRAIN_LIMIT_MS = 300_000;
+
+function deadline(ms: number, what: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(what)), ms).unref());
+}
+
 interface Arrival {
   arrivedAt: number;
   handle: WorkflowHandle;
@@ -96,9 +102,11 @@ export async function runArrivals(ctx: BenchContext, settings: ArrivalSettings):
     }
     const arrivals = await Promise.race([Promise.all(pending), worker.crashed]);
     const lastArrival = Math.max(...arrivals.map((a) => a.arrivedAt));
+    // Small files finish in seconds; one still running long after is stuck (e.g. waiting for a decision).
     const results = await Promise.race([
       Promise.all(arrivals.map((a) => a.handle.result() as Promise<IngestSummary>)),
       worker.crashed,
+      deadline(DRAIN_LIMIT_MS, `arrived files still running ${DRAIN_LIMIT_MS / 1000} s after the last arrival`),
     ]);
     const memory = await worker.stop();
 

@@ -72,7 +72,7 @@ export async function runFile(
   const generateMs = Date.now() - generated;
   const objectBytes = statSync(local).size;
 
-  // The worker starts before the upload, so its start-up (bundling workflows) is not counted as pipeline time.
+  // The worker starts before the upload, so its start-up is not counted as pipeline time.
   const worker = await startWorkerChild(taskQueue, path.join(ctx.tmpDir, `worker-${label}.log`));
   const ingest = await ingestClientOn(ctx, taskQueue);
   try {

@@ -6,8 +6,12 @@ import { deleteIndices } from './cleanup';
 
 /** As the OpenSearch sink's default: one `_bulk` body holds up to 5 MiB. */
 const MAX_BULK_BYTES = 5 * 1024 * 1024;
+/** Bodies are held in memory before timing; past this much, the rest of the file's chunks are left out. */
+const BODY_BUDGET_BYTES = 1024 * 1024 * 1024;
 
 export interface RawBulkResult {
+  /** Chunks of the file whose documents were sent (all of them unless over the memory budget). */
+  chunks: number;
   docs: number;
   /** Bytes of the `_bulk` bodies (action and document lines). */
   bodyBytes: number;
@@ -36,7 +40,8 @@ async function buildBodies(ctx: BenchContext, fileId: string, chunks: number, sc
     group = [];
     groupBytes = 0;
   };
-  for (let chunk = 0; chunk < chunks; chunk++) {
+  let chunk = 0;
+  for (; chunk < chunks && bodyBytes < BODY_BUDGET_BYTES; chunk++) {
     for (const e of await readChunkEnvelopes(ctx.s3, ctx.cfg.s3.stagingBucket, fileId, chunk)) {
       const index = indexNameOf(scratchPrefix, e);
       indices.add(index);
@@ -51,10 +56,10 @@ async function buildBodies(ctx: BenchContext, fileId: string, chunks: number, sc
     // The sink cuts bodies per chunk: a chunk's last body is usually short, and so it is here.
     flush();
   }
-  return { bodies, docs, bodyBytes, indices: indices.size };
+  return { bodies, docs, bodyBytes, indices: indices.size, chunks: chunk };
 }
 
-/** Sends the bodies with `concurrency` requests in flight (the pipeline has one per chunk in flight). */
+/** Sends the bodies with `concurrency` requests in flight, as that many sink activities each sending in turn. */
 async function sendAll(ctx: BenchContext, bodies: string[], concurrency: number): Promise<number> {
   let next = 0;
   let itemErrors = 0;
@@ -84,14 +89,19 @@ export async function rawBulk(
   const scratchPrefix = `bench-raw-${ctx.runId}`;
   const templateName = `${scratchPrefix}-events`;
   ctx.say(`raw _bulk: reading the envelopes of ${source.chunks} chunk(s) from staging`);
-  const { bodies, docs, bodyBytes, indices } = await buildBodies(ctx, source.fileId, source.chunks, scratchPrefix);
+  const { bodies, docs, bodyBytes, indices, chunks } = await buildBodies(
+    ctx,
+    source.fileId,
+    source.chunks,
+    scratchPrefix,
+  );
   await ctx.opensearch.indices.putIndexTemplate({ name: templateName, body: indexTemplate(scratchPrefix) });
   try {
     ctx.say(`raw _bulk: ${docs} documents in ${bodies.length} requests, ${concurrency} in flight`);
     const started = Date.now();
     const itemErrors = await sendAll(ctx, bodies, concurrency);
     const ms = Date.now() - started;
-    return { docs, bodyBytes, requests: bodies.length, concurrency, indices, ms, itemErrors };
+    return { chunks, docs, bodyBytes, requests: bodies.length, concurrency, indices, ms, itemErrors };
   } finally {
     await deleteIndices(ctx, `${scratchPrefix}-`);
     await ctx.opensearch.indices.deleteIndexTemplate({ name: templateName });

@@ -42,6 +42,15 @@ function table(headers: string[], rows: string[][]): string {
 
 const mibPerSec = (bytes: number, ms: number) => rate(bytes / MiB, ms).toFixed(1);
 
+/** "yes" when the file completed with every parsed record in every sink; otherwise what is missing. */
+function completeness(f: FileRunResult): string {
+  const short = SINK_NAMES.filter((s) => f.summary.written[s] !== f.summary.parsed).map(
+    (s) => `${s} ${f.summary.written[s]}/${f.summary.parsed}`,
+  );
+  if (f.summary.status !== 'Completed') short.unshift(f.summary.status);
+  return short.length ? short.join(', ') : 'yes';
+}
+
 function filesTable(files: FileRunResult[]): string {
   return table(
     [
@@ -61,13 +70,16 @@ function filesTable(files: FileRunResult[]): string {
       f.label,
       `${formatBytes(f.summary.bytes)}${f.gzip ? ` (gzip ${formatBytes(f.objectBytes)})` : ''}`,
       f.summary.records.toLocaleString('en-US'),
+      completeness(f),
       String(f.summary.chunksTotal),
       seconds(f.uploadMs),
       seconds(f.arrivalToDoneMs),
       mibPerSec(f.summary.bytes, f.arrivalToDoneMs),
       formatRate(rate(f.summary.records, f.arrivalToDoneMs)),
       String(f.history.runs),
-      f.history.events.toLocaleString('en-US'),
+      f.history.runs > 1
+        ? `${f.history.events.toLocaleString('en-US')} (≤ ${Math.max(...f.history.eventsPerRun)} a run)`
+        : f.history.events.toLocaleString('en-US'),
       `${formatBytes(f.worker.idleRssBytes)} → ${formatBytes(f.worker.peakRssBytes)}`,
     ]),
   );
