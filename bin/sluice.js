@@ -10,4 +10,11 @@ if (!fs.existsSync(entry)) {
   console.error('sluice: the CLI is not built yet; run `npm install` (or `npm run build`) in ' + path.join(__dirname, '..'));
   process.exit(2);
 }
-require(entry).main(process.argv.slice(2));
+if (process.argv[2] === 'worker') {
+  // The worker runs with its heap limit (SLUICE_WORKER_HEAP_LIMIT); decided before the CLI's modules load.
+  require(path.join(__dirname, '..', 'dist', 'worker', 'heap-limit.js'))
+    .runWithHeapLimit()
+    .then((code) => (code === undefined ? require(entry).main(process.argv.slice(2)) : process.exit(code)));
+} else {
+  require(entry).main(process.argv.slice(2));
+}

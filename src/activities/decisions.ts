@@ -36,7 +36,7 @@ export function createDecisionActivities(deps: DecisionDeps) {
     /** The full envelopes of records a sink rejected, with the sink's reason: replayable after a fix. */
     async quarantineRejected(input: QuarantineRejectedInput): Promise<number> {
       const reasons = new Map(input.rejects.map((r) => [r.line, r.error]));
-      const entries = (await readEnvelopes(input.fileId, input.chunk))
+      const entries = [...(await readEnvelopes(input.fileId, input.chunk))]
         .filter((e) => reasons.has(e.source.line))
         .map((e) => ({
           source: sourceUri(input.file),

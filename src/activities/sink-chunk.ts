@@ -24,9 +24,8 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
     try {
       // Each sink remembers a successful prepare itself (onceUntilFailure): this is cheap after the first call.
       await sink.prepare();
-      const all = await readChunkEnvelopes(deps.s3, deps.stagingBucket, input.fileId, input.chunk);
       // A sub-range when the workflow bisects a chunk to find the records a sink rejects.
-      const envelopes = all.filter((e) => e.source.line >= input.firstLine && e.source.line <= input.lastLine);
+      const envelopes = await readChunkEnvelopes(deps.s3, deps.stagingBucket, input.fileId, input.chunk, input);
       const { written } = await sink.write({ ...input, envelopes });
       deps.log.debug('chunk written', {
         sink: sink.name,

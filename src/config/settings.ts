@@ -368,6 +368,14 @@ export const SETTINGS: readonly Setting[] = [
     max: 1024,
     doc: 'Split, process and bookkeeping activities one worker process runs at once (the sinks have their own limits).',
   },
+  {
+    key: 'worker.heapLimit',
+    env: 'SLUICE_WORKER_HEAP_LIMIT',
+    kind: 'bytes',
+    default: '256MiB',
+    min: 0,
+    doc: "V8 heap limit of `sluice worker` (Node's --max-old-space-size), so garbage is collected before RSS grows; about 200 MiB more is native (Temporal core, buffers). Raise it with chunk size or concurrency; 0 leaves Node's default.",
+  },
   ...sinkSettings(),
 
   ...retrySettings(),

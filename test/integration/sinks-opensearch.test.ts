@@ -17,7 +17,13 @@ const tenants: string[] = [];
 const BASE = Date.UTC(2024, 0, 2, 23, 0, 0, 250);
 const md5Of = (line: number) => createHash('md5').update(`payload ${line}`).digest('hex');
 
-function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): EnvelopeBatch {
+function batch(
+  tenant: string,
+  fileId: string,
+  firstLine: number,
+  lastLine: number,
+  chunk = 0,
+): EnvelopeBatch & { envelopes: Envelope[] } {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {

@@ -15,7 +15,13 @@ const tenants: string[] = [];
 // 5 s apart from 03:00:05.678: lines 1–719 fall in hour 03, lines 720–1000 in hour 04 of 2024-01-02.
 const BASE = Date.UTC(2024, 0, 2, 3, 0, 0, 678);
 
-function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): EnvelopeBatch {
+function batch(
+  tenant: string,
+  fileId: string,
+  firstLine: number,
+  lastLine: number,
+  chunk = 0,
+): EnvelopeBatch & { envelopes: Envelope[] } {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {

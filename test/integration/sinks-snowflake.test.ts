@@ -15,7 +15,13 @@ const extraTables: string[] = [];
 
 const BASE = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 
-function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): EnvelopeBatch {
+function batch(
+  tenant: string,
+  fileId: string,
+  firstLine: number,
+  lastLine: number,
+  chunk = 0,
+): EnvelopeBatch & { envelopes: Envelope[] } {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {

@@ -2,9 +2,9 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ProcessChunkInput, ProcessChunkResult } from '../../shared/ingest-types';
 import type { Logger } from '../../shared/log';
-import { type Envelope, normalize } from '../../transforms/envelope';
+import { normalize } from '../../transforms/envelope';
 import { getParser } from '../../transforms/parsers';
-import { encodeEnvelopes } from '../envelope-codec';
+import { encodeEnvelopeLines } from '../envelope-codec';
 import { withHeartbeat } from '../heartbeat';
 import { quarantine, staging } from '../layout';
 import { type QuarantineEntry, quarantineEntry } from '../quarantine';
@@ -46,7 +46,8 @@ export function createProcessChunk(deps: ProcessDeps) {
 
     const fileTime = new Date(input.fileTime);
     const ingestTime = new Date(input.ingestTime);
-    const envelopes: Envelope[] = [];
+    // Serialized as soon as made: a chunk's envelopes as objects weigh several times their text.
+    const envelopes: string[] = [];
     const rejected: QuarantineEntry[] = [];
     let records = 0;
     let lineNo = firstLine;
@@ -65,7 +66,7 @@ export function createProcessChunk(deps: ProcessDeps) {
         if (!parsed.ok) reject(parsed.reason);
         else {
           try {
-            envelopes.push(
+            const envelope = JSON.stringify(
               normalize({
                 record: parsed.record,
                 parser,
@@ -76,6 +77,7 @@ export function createProcessChunk(deps: ProcessDeps) {
                 ingestTime,
               }),
             );
+            envelopes.push(envelope);
           } catch (e) {
             reject(`could not normalize: ${(e as Error).message}`);
           }
@@ -89,7 +91,7 @@ export function createProcessChunk(deps: ProcessDeps) {
       new PutObjectCommand({
         Bucket: deps.stagingBucket,
         Key: staging.envelopes(fileId, chunk),
-        Body: encodeEnvelopes(envelopes),
+        Body: encodeEnvelopeLines(envelopes),
         ContentType: 'application/x-ndjson',
         ContentEncoding: 'gzip',
       }),

@@ -179,24 +179,23 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
     }
   }
 
-  function toOps(envelopes: Envelope[]): BulkOp[] {
-    return envelopes.map((e) => {
-      const index = indexNameOf(indexPrefix, e);
-      if (Buffer.byteLength(index) > MAX_INDEX_NAME_BYTES) {
-        throw new PermanentSinkError('opensearch', `index name longer than 255 bytes: ${index}`, 'InvalidIndexName');
-      }
-      // _id = row_id: writing the row again replaces the document instead of adding one.
-      const action = JSON.stringify({ index: { _index: index, _id: e.row_id } });
-      return { index, rowId: e.row_id, body: `${action}\n${JSON.stringify(e)}\n` };
-    });
+  function toOp(e: Envelope): BulkOp {
+    const index = indexNameOf(indexPrefix, e);
+    if (Buffer.byteLength(index) > MAX_INDEX_NAME_BYTES) {
+      throw new PermanentSinkError('opensearch', `index name longer than 255 bytes: ${index}`, 'InvalidIndexName');
+    }
+    // _id = row_id: writing the row again replaces the document instead of adding one.
+    const action = JSON.stringify({ index: { _index: index, _id: e.row_id } });
+    return { index, rowId: e.row_id, body: `${action}\n${JSON.stringify(e)}\n` };
   }
 
+  /** Sends each byte-capped group as soon as it is full: at most one group of a chunk is held as bulk text. */
   async function write(batch: EnvelopeBatch): Promise<SinkWriteResult> {
-    const ops = toOps(batch.envelopes);
     let written = 0;
     let group: BulkOp[] = [];
     let bytes = 0;
-    for (const op of ops) {
+    for (const e of batch.envelopes) {
+      const op = toOp(e);
       const size = Buffer.byteLength(op.body);
       if (group.length > 0 && bytes + size > maxBulkBytes) {
         written += await sendWithRetries(group);

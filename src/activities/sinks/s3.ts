@@ -83,16 +83,20 @@ export function createS3Sink(deps: S3SinkDeps): Sink {
   }
 
   async function write(batch: EnvelopeBatch): Promise<SinkWriteResult> {
-    const groups = new Map<string, Envelope[]>();
+    // Rows are kept as their text only, grouped by partition (see EnvelopeBatch: never a chunk of objects).
+    const groups = new Map<string, string[]>();
+    let written = 0;
     for (const e of batch.envelopes) {
       const p = partitionOf(e);
+      const line = `${JSON.stringify(e)}\n`;
       const group = groups.get(p);
-      if (group) group.push(e);
-      else groups.set(p, [e]);
+      if (group) group.push(line);
+      else groups.set(p, [line]);
+      written += 1;
     }
     const partitions = [...groups.keys()];
     await mapLimit(partitions, CONCURRENCY, async (p) => {
-      const lines = (groups.get(p) as Envelope[]).map((e) => `${JSON.stringify(e)}\n`).join('');
+      const lines = (groups.get(p) as string[]).join('');
       await s3.send(
         new PutObjectCommand({
           Bucket: bucket,
@@ -107,7 +111,7 @@ export function createS3Sink(deps: S3SinkDeps): Sink {
     // removes, never a hole. Only partitions of this batch can hold its lines (a line's partition is fixed).
     const stale = (await mapLimit(partitions, CONCURRENCY, (p) => staleKeys(p, batch))).flat();
     await deleteKeys(stale);
-    return { written: batch.envelopes.length };
+    return { written };
   }
 
   return {

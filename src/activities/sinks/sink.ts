@@ -8,7 +8,11 @@ export interface EnvelopeBatch {
   /** 1-based line numbers in the decompressed file that this chunk covers (inclusive). */
   firstLine: number;
   lastLine: number;
-  envelopes: Envelope[];
+  /**
+   * The rows, in line order. Production batches decode them lazily as they are iterated: iterate once, and keep
+   * what you need of each row (a string, a key), not the row, so a chunk is never held whole as objects.
+   */
+  envelopes: Iterable<Envelope>;
 }
 
 export interface SinkWriteResult {

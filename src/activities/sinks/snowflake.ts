@@ -85,23 +85,28 @@ export function insertSql(table: string): string {
 /** A Snowflake string bind holds at most 16 MiB; batches stay well under it. */
 const MAX_BIND_BYTES = 8 * 1024 * 1024;
 
-/** Groups rows (already JSON) into batches under the bind size and row caps, each a JSON array text. */
-export function rowBatches(rows: string[], maxRows: number, maxBytes = MAX_BIND_BYTES): string[] {
-  const batches: string[] = [];
+/**
+ * Groups rows (already JSON) into batches under the bind size and row caps, each a JSON array text. Lazy: a
+ * batch is made when the caller is ready for it, so only one statement's rows are held at a time.
+ */
+export function* rowBatches(rows: Iterable<string>, maxRows: number, maxBytes = MAX_BIND_BYTES): Generator<string> {
   let current: string[] = [];
   let bytes = 2;
   for (const row of rows) {
     const size = Buffer.byteLength(row) + 1;
     if (current.length && (current.length >= maxRows || bytes + size > maxBytes)) {
-      batches.push(`[${current.join(',')}]`);
+      yield `[${current.join(',')}]`;
       current = [];
       bytes = 2;
     }
     current.push(row);
     bytes += size;
   }
-  if (current.length) batches.push(`[${current.join(',')}]`);
-  return batches;
+  if (current.length) yield `[${current.join(',')}]`;
+}
+
+function* rowsOf(batch: EnvelopeBatch): Generator<string> {
+  for (const e of batch.envelopes) yield rowJson(batch.fileId, e);
 }
 
 type SdkError = Error & { code?: string | number; sqlState?: string };
@@ -194,8 +199,8 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
           batch.lastLine,
         ]);
         let written = 0;
-        const rows = batch.envelopes.map((e) => rowJson(batch.fileId, e));
-        for (const json of rowBatches(rows, per)) written += (await execSql(conn, insertSql(table), [json])).updated;
+        for (const json of rowBatches(rowsOf(batch), per))
+          written += (await execSql(conn, insertSql(table), [json])).updated;
         await execSql(conn, 'COMMIT');
         return { written };
       } catch (e) {
