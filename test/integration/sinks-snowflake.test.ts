@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvelopeBatch } from '../../src/activities/sinks/sink';
 import { PermanentSinkError } from '../../src/activities/sinks/sink';
@@ -182,4 +185,62 @@ describe('Snowflake sink (fakesnow through snowflake-sdk)', () => {
       await bad.close();
     }
   });
+
+  it('Snowflake answering 429 Too Many Requests slows the write down instead of failing it: every row lands once', async () => {
+    // The emulator never throttles, so a proxy in front of it answers 429 to the first inserts, as Snowflake
+    // does under load; the real SDK and sink go through it.
+    const throttled = await throttlingProxy(new URL(cfg.snowflake.accessUrl), 3);
+    const slowCfg = { ...sfCfg, accessUrl: throttled.url };
+    const slow = createSnowflakeSink({ cfg: slowCfg });
+    const fileId = uniq('file');
+    try {
+      const started = Date.now();
+      expect(await slow.write(batch(uniq('t'), fileId, 1, 200))).toEqual({ written: 200 });
+      expect(throttled.refused()).toBe(3);
+      // The driver waited between attempts rather than hammering.
+      expect(Date.now() - started).toBeGreaterThan(1000);
+      expect((await counts(fileId)).node).toEqual([200, 200]);
+    } finally {
+      await slow.close();
+      await throttled.close();
+    }
+  });
 });
+
+/** Forwards to `target`, answering 429 to the first `refuse` query requests that insert rows. */
+async function throttlingProxy(target: URL, refuse: number) {
+  let refused = 0;
+  const server = http.createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const payload = Buffer.concat(body);
+      const isInsert = req.url?.startsWith('/queries/v1/query-request') && /INSERT INTO/.test(decodeBody(req, payload));
+      if (isInsert && refused < refuse) {
+        refused += 1;
+        res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests');
+        return;
+      }
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.writeHead(502).end());
+      upstream.end(payload);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    refused: () => refused,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+function decodeBody(req: http.IncomingMessage, payload: Buffer): string {
+  return (req.headers['content-encoding'] === 'gzip' ? gunzipSync(payload) : payload).toString('utf8');
+}
