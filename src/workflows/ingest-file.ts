@@ -79,12 +79,11 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
-      const running: RunningWork = { stage, chunk: chunks[0], since: new Date().toISOString() };
-      progress.running.push(running);
+      const activities = proxyActivities<Activities>(
+        activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
+      );
       try {
-        return await work(
-          proxyActivities<Activities>(activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined)),
-        );
+        return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
@@ -100,9 +99,17 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
           return undefined;
         }
         override = outcome.retry;
-      } finally {
-        progress.running = progress.running.filter((r) => r !== running);
       }
+    }
+  }
+
+  /** Work in progress, attempts and retries included: what `status` reports as waiting, and since when. */
+  async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
+    progress.running.push(running);
+    try {
+      return await work();
+    } finally {
+      progress.running = progress.running.filter((r) => r !== running);
     }
   }
 
@@ -133,51 +140,48 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     ingestTime = workflowInfo().startTime.toISOString();
   }
 
-  const first = resume?.nextChunk ?? 0;
-  const thisRun = Math.min(split.chunkCount - first, opts.chunksPerRun);
-  const ran = await forEachWindowed(
-    thisRun,
-    opts.maxChunksInFlight,
-    async (i) => {
-      const chunk = first + i;
-      progress.chunksInFlight.push(chunk);
-      const processed = await decided(
-        'process',
-        [chunk],
-        () => 0,
-        (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
-      );
-      if (processed) {
-        progress.parsed += processed.parsed;
-        progress.quarantined += processed.quarantined;
-        if (processed.parsed > 0) {
-          const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
-          await Promise.all(
-            SINK_NAMES.map((sink) =>
-              decided(
-                sink,
-                [chunk],
-                () => processed.parsed,
-                async (a) => {
-                  const { written, poison } = await writeBisecting(
-                    sinkActivity(a, sink),
-                    target,
-                    opts.maxPoisonPerChunk,
-                  );
-                  if (poison.length) {
-                    await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
-                    progress.rejected[sink] += poison.length;
-                  }
-                  progress.written[sink] += written;
-                },
-              ),
+  /** One chunk: process it, then write it to every sink at once. */
+  async function ingestChunk(chunk: number): Promise<void> {
+    progress.chunksInFlight.push(chunk);
+    const processed = await decided(
+      'process',
+      [chunk],
+      () => 0,
+      (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+    );
+    if (processed) {
+      progress.parsed += processed.parsed;
+      progress.quarantined += processed.quarantined;
+      if (processed.parsed > 0) {
+        const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
+        await Promise.all(
+          SINK_NAMES.map((sink) =>
+            decided(
+              sink,
+              [chunk],
+              () => processed.parsed,
+              async (a) => {
+                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                if (poison.length) {
+                  await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
+                  progress.rejected[sink] += poison.length;
+                }
+                progress.written[sink] += written;
+              },
             ),
-          );
-        }
+          ),
+        );
       }
-      progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
-      progress.chunksDone += 1;
-    },
+    }
+    progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
+    progress.chunksDone += 1;
+  }
+
+  const first = resume?.nextChunk ?? 0;
+  const ran = await forEachWindowed(
+    Math.min(split.chunkCount - first, opts.chunksPerRun),
+    opts.maxChunksInFlight,
+    (i) => ingestChunk(first + i),
     () => workflowInfo().continueAsNewSuggested,
   );
   const nextChunk = first + ran;
