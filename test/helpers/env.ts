@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { EnvelopeBatch } from '../../src/activities/sinks/sink';
 import { loadConfig, type SluiceConfig } from '../../src/config/load';
 import { PINS } from '../../src/stack/tools';
+import type { Envelope } from '../../src/transforms/envelope';
 
 export const cfg: SluiceConfig = loadConfig();
+
+/** A batch built in a test: its rows as an array, to look into (production batches decode rows lazily). */
+export type TestBatch = EnvelopeBatch & { envelopes: Envelope[] };
 
 /** A short unique suffix so tests never collide with each other or with earlier runs on the same stack. */
 export const uniq = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

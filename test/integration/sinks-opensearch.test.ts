@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { type Client, errors } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenSearchSink, indexNameOf } from '../../src/activities/sinks/opensearch';
-import { type EnvelopeBatch, PermanentSinkError } from '../../src/activities/sinks/sink';
+import { PermanentSinkError } from '../../src/activities/sinks/sink';
 import { AdaptiveThrottle, ThrottledError } from '../../src/activities/sinks/throttle';
 import { createOpenSearch } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
-import { cfg, uniq } from '../helpers/env';
+import { cfg, type TestBatch, uniq } from '../helpers/env';
 
 const os = createOpenSearch(cfg.opensearch);
 const prefix = cfg.opensearch.indexPrefix;
@@ -17,13 +17,7 @@ const tenants: string[] = [];
 const BASE = Date.UTC(2024, 0, 2, 23, 0, 0, 250);
 const md5Of = (line: number) => createHash('md5').update(`payload ${line}`).digest('hex');
 
-function batch(
-  tenant: string,
-  fileId: string,
-  firstLine: number,
-  lastLine: number,
-  chunk = 0,
-): EnvelopeBatch & { envelopes: Envelope[] } {
+function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): TestBatch {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {

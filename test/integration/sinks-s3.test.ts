@@ -2,10 +2,10 @@ import { gunzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createS3Sink } from '../../src/activities/sinks/s3';
-import { type EnvelopeBatch, PermanentSinkError } from '../../src/activities/sinks/sink';
+import { PermanentSinkError } from '../../src/activities/sinks/sink';
 import { createS3 } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
-import { cfg, uniq } from '../helpers/env';
+import { cfg, type TestBatch, uniq } from '../helpers/env';
 
 const s3 = createS3(cfg.s3);
 const bucket = cfg.s3.processedBucket;
@@ -15,13 +15,7 @@ const tenants: string[] = [];
 // 5 s apart from 03:00:05.678: lines 1–719 fall in hour 03, lines 720–1000 in hour 04 of 2024-01-02.
 const BASE = Date.UTC(2024, 0, 2, 3, 0, 0, 678);
 
-function batch(
-  tenant: string,
-  fileId: string,
-  firstLine: number,
-  lastLine: number,
-  chunk = 0,
-): EnvelopeBatch & { envelopes: Envelope[] } {
+function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): TestBatch {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {

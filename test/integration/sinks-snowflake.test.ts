@@ -2,12 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvelopeBatch } from '../../src/activities/sinks/sink';
 import { PermanentSinkError } from '../../src/activities/sinks/sink';
 import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake';
 import { connectSnowflake, destroySnowflake, execSql } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
-import { cfg, snowflakeQueryViaPython, uniq } from '../helpers/env';
+import { cfg, snowflakeQueryViaPython, type TestBatch, uniq } from '../helpers/env';
 
 // A table of this test run only, in the configured database and schema.
 const table = uniq('SINK_TEST').replace(/-/g, '_').toUpperCase();
@@ -18,13 +17,7 @@ const extraTables: string[] = [];
 
 const BASE = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 
-function batch(
-  tenant: string,
-  fileId: string,
-  firstLine: number,
-  lastLine: number,
-  chunk = 0,
-): EnvelopeBatch & { envelopes: Envelope[] } {
+function batch(tenant: string, fileId: string, firstLine: number, lastLine: number, chunk = 0): TestBatch {
   const envelopes: Envelope[] = [];
   for (let line = firstLine; line <= lastLine; line++) {
     const record = {
