@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import { connectIngestClient, type FileStatus, type IngestClient } from '../../src/client/ingest-client';
 import { loadConfig, type SluiceConfig } from '../../src/config/load';
@@ -209,6 +210,26 @@ export async function mapLimit<T, R>(
   });
   await Promise.all(lanes);
   return out;
+}
+
+/**
+ * Each workflow's result. A wait cut off by the server going away (a restart) is simply made again; a workflow
+ * that failed is an answer, and is thrown.
+ */
+export async function awaitResults(handles: WorkflowHandle[], timeoutMs: number): Promise<unknown[]> {
+  const deadline = Date.now() + timeoutMs;
+  return Promise.all(
+    handles.map(async (h) => {
+      for (;;) {
+        try {
+          return await h.result();
+        } catch (e) {
+          if (e instanceof WorkflowFailedError || Date.now() > deadline) throw e;
+          await sleep(1000);
+        }
+      }
+    }),
+  );
 }
 
 export interface DemoFile {
