@@ -3,7 +3,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { IngestClient } from '../src/client/ingest-client';
 import { type FileRef, type IngestSummary, SINK_NAMES } from '../src/shared/ingest-types';
-import { type BenchContext, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
+import { type BenchContext, cpuMeterFor, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
+import type { CpuUsage } from './cpu-usage';
 import { BENCH_LOG_TYPE, recordsBuffer } from './generate-file';
 import { percentile, sleep } from './units';
 import { startWorkerChild, type WorkerMemory } from './worker-child';
@@ -26,6 +27,8 @@ export interface ArrivalResult extends ArrivalSettings {
   delayMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   uploadMsP50: number;
   historyEventsPerFile: number;
+  /** From the first arrival to the last file's completion. */
+  cpu: CpuUsage;
   worker: WorkerMemory & { idleRssBytes: number };
   fileIds: string[];
 }
@@ -94,6 +97,8 @@ export async function runArrivals(ctx: BenchContext, settings: ArrivalSettings):
     ctx.say(`arrivals: ${count} files of ${recordsPerFile} records, ${settings.rate}/s for ${settings.seconds} s`);
 
     const interval = 1000 / settings.rate;
+    const cpu = cpuMeterFor(ctx, worker.pid);
+    cpu.begin();
     const t0 = Date.now();
     const pending: Promise<Arrival>[] = [];
     for (let i = 1; i <= count; i++) {
@@ -108,6 +113,7 @@ export async function runArrivals(ctx: BenchContext, settings: ArrivalSettings):
       worker.crashed,
       deadline(DRAIN_LIMIT_MS, `arrived files still running ${DRAIN_LIMIT_MS / 1000} s after the last arrival`),
     ]);
+    const cpuUsage = cpu.end();
     const memory = await worker.stop();
 
     const delays: number[] = [];
@@ -130,6 +136,7 @@ export async function runArrivals(ctx: BenchContext, settings: ArrivalSettings):
       delayMs: summarize(delays),
       uploadMsP50: percentile(uploads, 50),
       historyEventsPerFile: historyEvents / count,
+      cpu: cpuUsage,
       worker: { idleRssBytes: worker.idleRssBytes, ...memory },
       fileIds: [warmUpSummary, ...results].map((r) => r.fileId),
     };

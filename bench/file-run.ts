@@ -4,7 +4,8 @@ import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@tem
 import { resolveSource } from '../src/client/sources';
 import type { IngestProgress, IngestSummary } from '../src/shared/ingest-types';
 import { statusQuery } from '../src/workflows/definitions';
-import { type BenchContext, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
+import { type BenchContext, cpuMeterFor, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
+import type { CpuUsage } from './cpu-usage';
 import { BENCH_LOG_TYPE, writeRecordsFile } from './generate-file';
 import { formatBytes, MiB, rate, seconds } from './units';
 import { startWorkerChild, type WorkerMemory } from './worker-child';
@@ -30,6 +31,8 @@ export interface FileRunResult {
     'status' | 'records' | 'parsed' | 'quarantined' | 'written' | 'bytes' | 'compressedBytes' | 'chunksTotal'
   >;
   history: HistoryFigures;
+  /** From upload done to the workflow's completion. */
+  cpu: CpuUsage;
   worker: WorkerMemory & { idleRssBytes: number };
 }
 
@@ -90,6 +93,8 @@ export async function runFile(
     ctx.say(`${label}: uploaded ${formatBytes(objectBytes)} in ${seconds(uploadMs)}; ingesting on ${taskQueue}`);
 
     // client.workflow.start's handle; IngestClient types it as the plain handle.
+    const cpu = cpuMeterFor(ctx, worker.pid);
+    cpu.begin();
     const handle = (await ingest.start(file)) as WorkflowHandleWithFirstExecutionRunId;
     const watcher = watch(handle, ctx.say);
     let summary: IngestSummary;
@@ -98,6 +103,7 @@ export async function runFile(
     } finally {
       watcher.stop();
     }
+    const cpuUsage = cpu.end();
     const memory = await worker.stop();
     const history = await historyFigures(ingest.client, handle.workflowId, handle.firstExecutionRunId);
     const arrivalToDoneMs = history.closedAtMs - arrivedAt;
@@ -128,6 +134,7 @@ export async function runFile(
         chunksTotal: summary.chunksTotal,
       },
       history,
+      cpu: cpuUsage,
       worker: { idleRssBytes: worker.idleRssBytes, ...memory },
     };
   } finally {

@@ -80,12 +80,13 @@ async function tidyAfterFailure(ctx: BenchContext, opts: BenchOptions): Promise<
 async function bench(opts: BenchOptions, say: (line: string) => void): Promise<BenchResults> {
   const started = Date.now();
   const cfg = loadConfig();
-  const restoreStack = await useStack(cfg, say);
+  const stack = await useStack(cfg, say);
   const ctx: BenchContext = {
     runId: randomBytes(3).toString('hex'),
     cfg,
     s3: createS3(cfg.s3),
     opensearch: createOpenSearch(cfg.opensearch),
+    stackPids: stack.pids,
     tmpDir: mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-')),
     say,
   };
@@ -132,7 +133,7 @@ async function bench(opts: BenchOptions, say: (line: string) => void): Promise<B
     } else rmSync(ctx.tmpDir, { recursive: true, force: true });
     ctx.s3.destroy();
     await ctx.opensearch.close().catch(() => undefined);
-    await restoreStack();
+    await stack.restore();
   }
   return results;
 }

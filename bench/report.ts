@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SINK_NAMES, STAGES, type Stage } from '../src/shared/ingest-types';
 import type { ArrivalResult } from './arrival-delay';
+import type { CpuUsage } from './cpu-usage';
 import type { FileRunResult } from './file-run';
 import type { RawBulkResult } from './raw-bulk';
 import { formatBytes, formatRate, MiB, rate, seconds } from './units';
@@ -40,7 +41,7 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const mibPerSec = (bytes: number, ms: number) => rate(bytes / MiB, ms).toFixed(1);
+const mibPerSec = (bytes: number, ms: number) => formatRate(rate(bytes / MiB, ms));
 
 /** "yes" when the file completed with every parsed record in every sink; otherwise what is missing. */
 function completeness(f: FileRunResult): string {
@@ -57,6 +58,7 @@ function filesTable(files: FileRunResult[]): string {
       'file',
       'input',
       'records',
+      'every sink',
       'chunks',
       'upload',
       'arrival→done',
@@ -143,6 +145,29 @@ function memoryTable(rows: [label: string, w: WorkerMemory & { idleRssBytes: num
 const MEMORY_NOTE =
   'main heap: V8 heap of the thread running activities; external: Buffers and zlib outside it; other: RSS ' +
   "minus both (Temporal's native core, workflow threads' heaps, code, allocator slack).";
+
+/**
+ * CPU seconds each process spent while a run was being ingested, with its share of the machine's capacity
+ * (cores × wall time). "other" is everyone else on the machine, "idle" what nobody used.
+ */
+function cpuTable(cores: number, runs: [label: string, cpu: CpuUsage][]): string {
+  const names = [...new Set(runs.flatMap(([, c]) => Object.keys(c.seconds)))];
+  const cell = (sec: number, capacity: number) =>
+    `${sec.toFixed(sec < 10 ? 1 : 0)} s (${((sec / capacity) * 100).toFixed(0)} %)`;
+  return table(
+    ['run', 'wall', ...names, 'other', 'idle'],
+    runs.map(([label, c]) => {
+      const capacity = (cores * c.wallMs) / 1000;
+      return [
+        label,
+        seconds(c.wallMs),
+        ...names.map((n) => cell(c.seconds[n] ?? 0, capacity)),
+        cell(c.otherSeconds, capacity),
+        cell(Math.max(0, capacity - c.busySeconds), capacity),
+      ];
+    }),
+  );
+}
 
 function rawTable(r: NonNullable<BenchResults['raw']>): string {
   return table(
@@ -238,6 +263,11 @@ export function renderReport(r: BenchResults): string {
     section(`Raw OpenSearch _bulk of the same envelopes (${r.raw.file} file), scratch indices`, rawTable(r.raw));
   if (r.arrivals) {
     section('Pipeline delay of small files (upload done → every sink acknowledged)', arrivalsTable(r.arrivals));
+  }
+  const cpuRuns: [string, CpuUsage][] = r.files.map((f) => [`${f.label} file`, f.cpu]);
+  if (r.arrivals) cpuRuns.push(['arrivals', r.arrivals.cpu]);
+  if (cpuRuns.length) {
+    section(`CPU while ingesting (seconds, and share of ${m.cpus} cores × wall)`, cpuTable(m.cpus, cpuRuns));
   }
   const workers: [string, WorkerMemory & { idleRssBytes: number }][] = r.files.map((f) => [
     `${f.label} file`,

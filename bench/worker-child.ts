@@ -120,7 +120,7 @@ export async function startWorkerChild(taskQueue: string, logFile: string): Prom
 
   return {
     pid,
-    idleRssBytes: memory.currentBytes(),
+    idleRssBytes: await idleRss(memory),
     crashed,
     stop() {
       stopped ??= (async () => {
@@ -137,6 +137,16 @@ export async function startWorkerChild(taskQueue: string, logFile: string): Prom
       return stopped;
     },
   };
+}
+
+/** The lowest of a few samples over a second: just after start-up, RSS still holds start-up garbage. */
+async function idleRss(memory: PeakMemory): Promise<number> {
+  let lowest = memory.currentBytes();
+  for (let i = 0; i < 4; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    lowest = Math.min(lowest, memory.currentBytes());
+  }
+  return lowest;
 }
 
 function readProbe(file: string): MemoryAtPeak | undefined {
