@@ -42,7 +42,9 @@ export async function chaosClient(taskQueue: string): Promise<{ cfg: SluiceConfi
 
 /**
  * `sluice worker` as its own OS process, as the fleet runs it, so it can be killed with SIGKILL: no shutdown hook,
- * no grace time, in-flight activities just vanish. Its output goes to a log file under CHAOS_RESULTS_DIR.
+ * no grace time, in-flight activities just vanish. It runs in a process group of its own, so a kill reaches the
+ * launcher and the heap-limited worker it starts (SLUICE_WORKER_HEAP_LIMIT) in the same instant. Its output goes
+ * to a log file under CHAOS_RESULTS_DIR.
  */
 export class WorkerProcess {
   private proc?: ChildProcess;
@@ -58,15 +60,11 @@ export class WorkerProcess {
     this.log = createWriteStream(path.join(CHAOS_RESULTS_DIR, `${name}.worker.log`), { flags: 'a' });
   }
 
-  get pid(): number | undefined {
-    return this.proc?.exitCode === null ? this.proc.pid : undefined;
-  }
-
   get alive(): boolean {
     return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
   }
 
-  /** Starts the process and resolves once it logs that it polls (bundling the workflows takes a few seconds). */
+  /** Starts the process and resolves once it logs that it polls. */
   async start(timeoutMs = 120_000): Promise<void> {
     if (this.alive) throw new Error(`${this.name}: worker already running (pid ${this.proc?.pid})`);
     this.starts += 1;
@@ -74,6 +72,7 @@ export class WorkerProcess {
     const proc = spawn(process.execPath, [bin, 'worker'], {
       env: { ...process.env, SLUICE_LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     this.proc = proc;
     this.exited = new Promise((r) => proc.once('exit', (code) => r(code)));
@@ -101,30 +100,38 @@ export class WorkerProcess {
     });
   }
 
-  /** kill -9: the process gets no chance to hand anything back. */
+  /** kill -9 of every process of the worker; resolves once none is left. */
   async kill9(): Promise<void> {
-    if (!this.alive) throw new Error(`${this.name}: no running worker to kill`);
-    this.log.write(`\n--- ${new Date().toISOString()} kill -9 pid ${this.proc?.pid}\n`);
-    this.proc?.kill('SIGKILL');
+    const pid = this.proc?.pid;
+    if (!this.alive || pid === undefined) throw new Error(`${this.name}: no running worker to kill`);
+    this.log.write(`\n--- ${new Date().toISOString()} kill -9 process group ${pid}\n`);
+    process.kill(-pid, 'SIGKILL');
     await this.exited;
+    while (groupAlive(pid)) await sleep(50);
   }
 
-  /** A graceful stop (SIGTERM), as at the end of a case. */
+  /** A graceful stop (SIGTERM to the launcher, which passes it on), as at the end of a case; the exit code. */
   async stop(): Promise<number | null | undefined> {
     if (!this.alive) return this.proc?.exitCode;
     this.proc?.kill('SIGTERM');
     const code = await Promise.race([this.exited, sleep(45_000).then(() => 'timeout' as const)]);
-    if (code === 'timeout') {
-      this.proc?.kill('SIGKILL');
-      return this.exited;
-    }
-    return code;
+    if (code !== 'timeout') return code;
+    await this.kill9();
+    return this.exited;
   }
 
   async close(): Promise<void> {
-    if (this.alive) this.proc?.kill('SIGKILL');
-    await this.exited;
+    if (this.alive) await this.kill9();
     await new Promise((r) => this.log.end(r));
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -150,6 +157,15 @@ export function durationFromEnv(name: string, fallbackMs: number): number {
   if (!m) throw new Error(`${name}: expected a duration such as 3m, 90s or 1500ms, got "${raw}"`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
+}
+
+/** A positive whole number from the environment, or the fallback. */
+export function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a positive whole number, got "${raw}"`);
+  return n;
 }
 
 /**
