@@ -119,18 +119,24 @@ function stagesTable(f: FileRunResult): string {
   );
 }
 
-/**
- * Where each worker's peak went, as its main thread saw it at its highest RSS: that thread's V8 heap (the
- * activities' objects), external memory (Buffers, zlib), and the rest (Temporal's native core, the workflow
- * threads' heaps, code, allocator slack).
- */
+/** Where each worker's peak went (see MEMORY_NOTE). */
 function memoryTable(rows: [label: string, w: WorkerMemory & { idleRssBytes: number }][]): string {
   return table(
-    ['worker of', 'idle RSS', 'peak RSS', 'at peak: main heap', 'external', 'other', 'highest main heap (used)'],
+    [
+      'worker of',
+      'processes',
+      'idle RSS',
+      'peak RSS',
+      'at peak: main heap',
+      'external',
+      'other',
+      'highest main heap (used)',
+    ],
     rows.map(([label, w]) => {
       const p = w.atPeak;
       return [
         label,
+        String(w.processes),
         formatBytes(w.idleRssBytes),
         formatBytes(w.peakRssBytes),
         p ? formatBytes(p.heapTotal) : '-',
@@ -143,9 +149,10 @@ function memoryTable(rows: [label: string, w: WorkerMemory & { idleRssBytes: num
 }
 
 const MEMORY_NOTE =
-  'main heap: V8 heap of the thread running activities; external: Buffers and zlib outside it; other: RSS ' +
-  "minus both (Temporal's native core, workflow threads' heaps, code, allocator slack).";
-
+  'peak RSS: each process of the worker (with its launcher, when `sluice worker` re-executes itself to set the ' +
+  'heap limit) at its own peak, added up. The rest is the worker process as its main thread saw it at its ' +
+  'highest RSS: main heap, the V8 heap of the thread running activities; external, Buffers and zlib outside ' +
+  "it; other, the remainder (Temporal's native core, workflow threads' heaps, code, allocator slack).";
 /**
  * CPU seconds each process spent while a run was being ingested, with its share of the machine's capacity
  * (cores × wall time). "other" is everyone else on the machine, "idle" what nobody used.

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PeakMemory } from './proc-memory';
 
@@ -58,7 +58,7 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startWorkerChild(taskQueue: string, logFile: string): Promise<WorkerChild> {
   const root = repoRoot();
-  const probeFile = `${logFile}.memory.json`;
+  const probeFile = `${logFile}.memory`;
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(process.execPath, [path.join(root, 'bin', 'sluice.js'), 'worker'], {
     cwd: root,
@@ -149,12 +149,19 @@ async function idleRss(memory: PeakMemory): Promise<number> {
   return lowest;
 }
 
-function readProbe(file: string): MemoryAtPeak | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as MemoryAtPeak;
-  } catch {
-    return undefined;
-  }
+/** The probe's sample of the process with the highest RSS in the tree: the worker, not its launcher. */
+function readProbe(prefix: string): MemoryAtPeak | undefined {
+  const dir = path.dirname(prefix);
+  const samples = readdirSync(dir)
+    .filter((name) => name.startsWith(`${path.basename(prefix)}.`) && name.endsWith('.json'))
+    .flatMap((name) => {
+      try {
+        return [JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as MemoryAtPeak];
+      } catch {
+        return [];
+      }
+    });
+  return samples.sort((a, b) => b.rss - a.rss)[0];
 }
 
 const lastLines = (text: string, lines = 20) => text.split('\n').slice(-lines).join('\n');
