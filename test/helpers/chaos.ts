@@ -75,7 +75,15 @@ export class WorkerProcess {
       detached: true,
     });
     this.proc = proc;
-    this.exited = new Promise((r) => proc.once('exit', (code) => r(code)));
+    const pgid = proc.pid;
+    if (pgid !== undefined) liveGroups.add(pgid);
+    this.exited = new Promise((r) =>
+      proc.once('exit', (code) => {
+        // The launcher is gone; its heap-limited child follows within half a second (it watches its parent).
+        if (pgid !== undefined) liveGroups.delete(pgid);
+        r(code);
+      }),
+    );
     let seen = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -125,6 +133,18 @@ export class WorkerProcess {
     await new Promise((r) => this.log.end(r));
   }
 }
+
+/** Worker process groups still running: they live in groups of their own, so nothing else would end them. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
 
 function groupAlive(pgid: number): boolean {
   try {
