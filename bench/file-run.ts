@@ -52,7 +52,8 @@ function watch(handle: WorkflowHandle, say: (line: string) => void): { stop(): v
         const what = p.awaiting.map((a) => `${a.stage}: ${a.errorType}: ${a.error}`).join('; ');
         reject(new Error(`${handle.workflowId} waits for a decision (${what})`));
       }
-      say(`  ${p.stage}: ${p.chunksDone}/${p.chunksTotal} chunks, written ${JSON.stringify(p.written)}`);
+      if (p.stage === 'split') say('  splitting');
+      else say(`  ${p.chunksDone}/${p.chunksTotal} chunks done, run ${p.runs}, written ${JSON.stringify(p.written)}`);
     }, PROGRESS_EVERY_MS);
   });
   parked.catch(() => undefined);
