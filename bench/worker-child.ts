@@ -73,6 +73,10 @@ export async function startWorkerChild(taskQueue: string, logFile: string): Prom
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error('could not start `sluice worker`');
+  // However the bench ends, it leaves no worker behind polling its queue (SIGTERM: the worker's graceful path).
+  const orphanGuard = () => child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   child.stdout?.pipe(log, { end: false });
   const memory = new PeakMemory(pid);
   memory.start();
