@@ -50,7 +50,7 @@ export interface SluiceConfig {
     maxPoisonPerChunk: number;
     chunksPerRun: number;
   };
-  worker: { concurrency: number; heapLimit: number };
+  worker: { concurrency: number; heapLimit: number; cachedWorkflows: number };
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };

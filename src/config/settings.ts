@@ -369,6 +369,15 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'Split, process and bookkeeping activities one worker process runs at once (the sinks have their own limits).',
   },
   {
+    key: 'worker.cachedWorkflows',
+    env: 'SLUICE_WORKER_CACHED_WORKFLOWS',
+    kind: 'int',
+    default: '250',
+    min: 2,
+    max: 100_000,
+    doc: "Workflows one worker keeps in memory between their tasks; one evicted is replayed from its history on its next task. Temporal's default follows the heap limit (about 50 at 256 MiB), too few for a burst of files; an ingest workflow holds only counts.",
+  },
+  {
     key: 'worker.heapLimit',
     env: 'SLUICE_WORKER_HEAP_LIMIT',
     kind: 'bytes',

@@ -38,6 +38,9 @@ export function snowflakeConnectionOptions(cfg: SluiceConfig['snowflake']): snow
     warehouse: cfg.warehouse || undefined,
     accessUrl: cfg.accessUrl || undefined,
     application: 'sluice',
+    // The driver would retry a refused login 7 times with backoff, longer than a pooled borrow waits: fail the
+    // attempt soon and let Temporal's backoff (and `sluice status`) own the outage.
+    sfRetryMaxLoginRetries: 2,
   } as snowflake.ConnectionOptions;
 }
 

@@ -83,6 +83,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
       ...workflowCode(),
       activities: Object.fromEntries(Object.entries(activities).filter(([name]) => !sinkActivities.has(name))),
       maxConcurrentActivityTaskExecutions: cfg.worker.concurrency,
+      maxCachedWorkflows: cfg.worker.cachedWorkflows,
     }),
   ];
   for (const sink of SINK_NAMES) {

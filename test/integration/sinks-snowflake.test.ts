@@ -179,6 +179,19 @@ describe('Snowflake sink (fakesnow through snowflake-sdk)', () => {
     }
   });
 
+  it('an unreachable Snowflake fails the attempt within seconds, saying why, as a transient error', async () => {
+    const down = createSnowflakeSink({ cfg: { ...sfCfg, accessUrl: 'http://127.0.0.1:1' } });
+    try {
+      const started = Date.now();
+      const err = await down.write(batch(uniq('t'), uniq('file'), 1, 3)).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(err).not.toBeInstanceOf(PermanentSinkError);
+      expect((err as Error).message).toMatch(/^snowflake: writing lines 1-3 of .*: cannot connect: .*ECONNREFUSED/);
+    } finally {
+      await down.close();
+    }
+  });
+
   it('Snowflake answering 429 Too Many Requests slows the write down instead of failing it: every row lands once', async () => {
     // The emulator never throttles, so a proxy in front of it answers 429 to the first inserts, as Snowflake
     // does under load; the real SDK and sink go through it.

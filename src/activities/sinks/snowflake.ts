@@ -165,9 +165,28 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
     acquireTimeoutMillis: 60_000,
   });
 
+  // The pool keeps why it could not connect to itself and times the borrow out; the attempt should say why.
+  let lastConnectError: Error | undefined;
+  (pool as unknown as NodeJS.EventEmitter).on('factoryCreateError', (e: Error) => {
+    lastConnectError = e;
+  });
+
+  async function acquire(): Promise<snowflake.Connection> {
+    try {
+      const conn = await pool.acquire();
+      lastConnectError = undefined;
+      return conn;
+    } catch (e) {
+      if (!lastConnectError) throw e;
+      throw Object.assign(new Error(`cannot connect: ${lastConnectError.message}`, { cause: e }), {
+        code: (lastConnectError as SdkError).code,
+      });
+    }
+  }
+
   /** Runs `fn` on a pooled connection. After a failure its session state is unknown, so it is not reused. */
   async function withConnection<T>(fn: (conn: snowflake.Connection) => Promise<T>): Promise<T> {
-    const conn = await pool.acquire();
+    const conn = await acquire();
     try {
       const result = await fn(conn);
       await pool.release(conn);
