@@ -65,12 +65,12 @@ export const DEFAULT_RETRY: Record<Stage, StageRetry> = {
 };
 
 export const DEFAULT_OPTIONS = {
-  chunkTargetBytes: 4 * 1024 * 1024,
+  chunkTargetBytes: 2 * 1024 * 1024,
   maxRecordBytes: 1024 * 1024,
   maxChunksInFlight: 4,
   reminderInterval: HOUR,
   maxPoisonPerChunk: 10,
-  chunksPerRun: 500,
+  chunksPerRun: 150,
 } as const;
 
 export function validateDrop(req: DropRequest | undefined): void {

@@ -23,7 +23,7 @@ describe('config', () => {
     expect(cfg.temporal.address).toBe('127.0.0.1:7233');
     expect(cfg.s3.endpoint).toBe('http://127.0.0.1:9000');
     expect(cfg.snowflake.accessUrl).toBe('http://127.0.0.1:64616');
-    expect(cfg.pipeline.chunkTargetBytes).toBe(4 * 1024 * 1024);
+    expect(cfg.pipeline.chunkTargetBytes).toBe(2 * 1024 * 1024);
     expect(cfg.stack.startTimeout).toBe(180_000);
     expect(cfg.s3.forcePathStyle).toBe(true);
   });
