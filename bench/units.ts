@@ -1,15 +1,6 @@
 /** Sizes, durations and percentiles as the bench reads and prints them. */
 
-const BYTE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-};
+import { BYTE_UNITS } from '../src/config/load';
 
 export const MiB = 1024 ** 2;
 

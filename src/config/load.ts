@@ -69,7 +69,8 @@ export class ConfigError extends Error {
   }
 }
 
-const BYTE_UNITS: Record<string, number> = {
+/** Size units accepted wherever Sluice reads a size (settings, bench options). */
+export const BYTE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
   kb: 1e3,
