@@ -28,8 +28,18 @@ export class PrerequisiteError extends Error {
   override name = 'PrerequisiteError';
 }
 
-/** Files this module ships that the stack runs (Python launcher, pinned requirements). */
-export const STACK_ASSETS = path.resolve(__dirname, '..', '..', 'stack');
+/**
+ * Files the project ships that the stack runs (Python launcher, pinned requirements): `stack/` at the repository
+ * root, found upward from this module wherever it was compiled to (src/, dist/, dist-bench/src/).
+ */
+export const STACK_ASSETS = findUp(path.join('stack', 'fakesnow', 'serve.py'), path.join('stack'));
+
+function findUp(marker: string, result: string): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, marker))) return path.join(dir, result);
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..', '..', result);
+  }
+}
 
 type Progress = (line: string) => void;
 
