@@ -63,7 +63,8 @@ export function start(p: ManagedProcess, spec: StartSpec): number {
     detached: true,
     stdio: ['ignore', fd, fd],
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env, SLUICE_STACK_SERVICE: p.name },
+    // The pid file names the stack (its state dir): two stacks on one machine can tell their processes apart.
+    env: { ...process.env, ...spec.env, SLUICE_STACK_SERVICE: p.name, SLUICE_STACK_PID_FILE: p.pidFile },
     uid: spec.uid,
     gid: spec.gid,
   });

@@ -101,14 +101,15 @@ describe('local stack through the real clients', () => {
 });
 
 /** Every process on the machine that carries the stack's marker: none may survive `down`. */
+/** Processes of this stack (this state dir): another stack on the machine (the bench's, say) is not ours. */
 function stackProcesses(): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const marker = readFileSync(`/proc/${pid}/environ`, 'utf8')
-        .split('\0')
-        .find((v) => v.startsWith('SLUICE_STACK_SERVICE='));
-      if (marker) found.push(`${pid} ${marker}`);
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const marker = env.find((v) => v.startsWith('SLUICE_STACK_SERVICE='));
+      const ours = env.some((v) => v.startsWith(`SLUICE_STACK_PID_FILE=${cfg.stack.stateDir}/`));
+      if (marker && ours) found.push(`${pid} ${marker}`);
     } catch {
       // gone, or not ours to read
     }
