@@ -1,9 +1,10 @@
 import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
+import { sinkActivityName } from '../activities/sink-chunk';
 import { createSinks } from '../activities/sinks';
 import type { SluiceConfig } from '../config/load';
 import { createOpenSearch, createS3 } from '../shared/clients';
-import { SINK_NAMES, type SinkName } from '../shared/ingest-types';
+import { SINK_NAMES } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
 import { sinkTaskQueue } from '../shared/task-queues';
 import { workflowCode } from './workflow-code';
@@ -50,12 +51,6 @@ export interface WorkerOptions {
   connection?: NativeConnection;
 }
 
-const SINK_ACTIVITY: Record<SinkName, keyof Activities> = {
-  s3: 'sink_s3',
-  snowflake: 'sink_snowflake',
-  opensearch: 'sink_opensearch',
-};
-
 /**
  * One process of the fleet: a poller for the ingest queue (workflows, split, process, bookkeeping) and one per
  * sink queue, each with its own concurrency, and the sink's fleet-wide rate set on its queue.
@@ -69,7 +64,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
   const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
   const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
-  const sinkActivities = new Set<string>(Object.values(SINK_ACTIVITY));
+  const sinkActivities = new Set<string>(SINK_NAMES.map(sinkActivityName));
   const common = {
     connection,
     namespace: cfg.temporal.namespace,
@@ -88,7 +83,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
   ];
   for (const sink of SINK_NAMES) {
     const limits = cfg.sinks[sink];
-    const name = SINK_ACTIVITY[sink];
+    const name = sinkActivityName(sink);
     workers.push(
       await Worker.create({
         ...common,
