@@ -6,9 +6,9 @@ import type {
   DropRequest,
   IngestProgress,
   StageRetry,
-} from '../shared/ingest-types';
-import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../shared/search-attributes';
-import { approveSignal, approveUpdate, dropSignal, dropUpdate, validateDrop } from './definitions';
+} from '../contracts/ingest';
+import { approveSignal, approveUpdate, dropSignal, dropUpdate, validateDrop } from '../contracts/messages';
+import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../contracts/search-attributes';
 
 export type Outcome = { kind: 'approve'; retry?: Partial<StageRetry> } | { kind: 'drop' };
 

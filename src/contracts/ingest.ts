@@ -1,11 +1,12 @@
 /**
  * The shapes that cross the workflow/activity boundary. Claim-check rule: no record data ever appears here,
  * only object keys, counts, sizes and checksums, so workflow history stays small whatever the file size.
- * Types only: this module is imported by workflow code.
+ * No Node imports: this module is imported by workflow code.
  */
 
-export type SinkName = 's3' | 'snowflake' | 'opensearch';
-export const SINK_NAMES: readonly SinkName[] = ['s3', 'snowflake', 'opensearch'];
+import { SINK_NAMES, type SinkName, sinkActivityName } from './sinks';
+
+export { SINK_NAMES, type SinkName };
 
 /** The object to ingest: one version of one S3 object. */
 export interface FileRef {
@@ -19,7 +20,14 @@ export interface FileRef {
 
 /** A stage of the pipeline: where work is retried, and what an operator approves or drops. */
 export type Stage = 'split' | 'process' | SinkName;
-export const STAGES: readonly Stage[] = ['split', 'process', 's3', 'snowflake', 'opensearch'];
+export const STAGES: readonly Stage[] = ['split', 'process', ...SINK_NAMES];
+
+/** The activity that does a stage's work, as the server reports it in pending activities. */
+export const STAGE_ACTIVITIES: Readonly<Record<string, Stage>> = {
+  splitFile: 'split',
+  processChunk: 'process',
+  ...Object.fromEntries(SINK_NAMES.map((s) => [sinkActivityName(s), s])),
+};
 
 /** Retry of one stage, in milliseconds (JSON-friendly, so it can be given per file and in an approve). */
 export interface StageRetry {
@@ -204,3 +212,33 @@ export interface IngestProgress {
 }
 
 export type IngestSummary = IngestProgress;
+
+/** Quarantines the records one sink rejected by themselves (found by bisection). */
+export interface QuarantineRejectedInput {
+  file: FileRef;
+  fileId: string;
+  chunk: number;
+  sink: SinkName;
+  rejects: PoisonRecord[];
+}
+
+/** Writes the audit record of a person's decision. */
+export interface RecordDecisionInput {
+  file: FileRef;
+  decision: DecisionRecord;
+  /** What the decision was about, as the workflow saw it. */
+  error: string;
+  records: number;
+}
+
+/** Re-sends one quarantine object of sink-rejected records to that sink. */
+export interface ReplayRejectedInput {
+  /** A `rejected-<sink>-chunk-N.ndjson` object in the quarantine bucket. */
+  key: string;
+  sink: SinkName;
+}
+
+export interface ReplayRejectedResult {
+  written: number;
+  stillRejected: number;
+}

@@ -6,9 +6,9 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
-import { mapLimit, onceUntilFailure } from './util';
+import type { Envelope } from '../../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
+import { mapLimit, onceUntilFailure } from '../util';
 
 export interface S3SinkDeps {
   s3: S3Client;

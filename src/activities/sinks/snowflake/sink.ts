@@ -1,10 +1,11 @@
 import snowflake from 'snowflake-sdk';
-import type { SluiceConfig } from '../../config/load';
-import { execSql, snowflakeConnectionOptions } from '../../shared/clients';
-import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
-import { AdaptiveThrottle, ThrottledError } from './throttle';
-import { onceUntilFailure } from './util';
+import type { SluiceConfig } from '../../../config/load';
+import { execSql, snowflakeConnectionOptions } from '../../../shared/clients';
+import type { Envelope } from '../../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
+import { AdaptiveThrottle, ThrottledError } from '../throttle';
+import { onceUntilFailure } from '../util';
+import { snowflakeSpec } from './spec';
 
 type SnowflakeConfig = SluiceConfig['snowflake'];
 
@@ -152,7 +153,8 @@ export function classifySnowflakeError(e: unknown, what: string): unknown {
 
 export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
   const { cfg } = deps;
-  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'snowflake', maxConcurrent: 2 });
+  const throttle =
+    deps.throttle ?? new AdaptiveThrottle({ name: 'snowflake', maxConcurrent: snowflakeSpec.concurrency });
   const table = tableName(cfg);
   // The driver logs at INFO to stdout and a file by default; Sluice's own logs say what matters.
   snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false } as snowflake.ConfigureOptions);

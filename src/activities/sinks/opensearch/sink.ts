@@ -1,8 +1,11 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
-import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
-import { AdaptiveThrottle, ThrottledError } from './throttle';
-import { onceUntilFailure } from './util';
+import type { Envelope } from '../../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
+import { AdaptiveThrottle, ThrottledError } from '../throttle';
+import { onceUntilFailure } from '../util';
+import { opensearchSpec } from './spec';
+
+type OpenSearchErrorType = keyof typeof opensearchSpec.errors;
 
 export interface OpenSearchSinkDeps {
   client: Client;
@@ -95,11 +98,12 @@ const pushBack = (status: number) => status === 429 || status === 503;
 export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
   const { client, indexPrefix } = deps;
   const maxBulkBytes = deps.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
-  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4 });
+  const throttle =
+    deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: opensearchSpec.concurrency });
   const maxThrottledWaitMs = deps.maxThrottledWaitMs ?? DEFAULT_MAX_THROTTLED_WAIT_MS;
 
   /** HTTP 429/5xx and connection failures are transient; any other refusal of the request is not. */
-  function transportError(e: unknown, what: string, permanentType: string): unknown {
+  function transportError(e: unknown, what: string, permanentType: OpenSearchErrorType): unknown {
     if (!(e instanceof errors.ResponseError)) {
       return new Error(`opensearch: ${what} failed: ${(e as Error).message}`, { cause: e });
     }
