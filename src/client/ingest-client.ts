@@ -4,7 +4,7 @@ import {
   type FileRef,
   type IngestInput,
   type IngestOptions,
-  type IngestProgress,
+  type IngestStatus,
   type IngestSummary,
   STAGE_ACTIVITIES,
   type Stage,
@@ -35,7 +35,8 @@ export interface FileStatus {
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   execution: string;
-  progress?: IngestProgress;
+  /** A running file's status (the query), or a finished one's summary (its result). */
+  progress?: IngestStatus | IngestSummary;
   /** Stages whose work is failing and being retried right now (a provider down, throttling…). */
   waiting: StageWaiting[];
   failure?: string;
@@ -130,7 +131,10 @@ const isoOf = (t: Timestamp) =>
  * Which stages are failing and retrying, from the server's pending activities (attempts, last failure) and the
  * workflow's own record of when that work was scheduled. Work that merely runs, however long, is not waiting.
  */
-export function waitingStages(pending: PendingActivity[], progress: IngestProgress | undefined): StageWaiting[] {
+export function waitingStages(
+  pending: PendingActivity[],
+  progress: IngestStatus | IngestSummary | undefined,
+): StageWaiting[] {
   const byStage = new Map<Stage, StageWaiting>();
   for (const a of pending) {
     const stage = STAGE_ACTIVITIES[a.activityType?.name ?? ''];
@@ -145,7 +149,8 @@ export function waitingStages(pending: PendingActivity[], progress: IngestProgre
     byStage.set(stage, w);
   }
   for (const w of byStage.values()) {
-    const scheduled = (progress?.running ?? []).filter((r) => r.stage === w.stage).map((r) => r.since);
+    const running = progress && 'running' in progress ? progress.running : [];
+    const scheduled = running.filter((r) => r.stage === w.stage).map((r) => r.since);
     w.since = scheduled.sort()[0] ?? new Date().toISOString();
   }
   return [...byStage.values()];

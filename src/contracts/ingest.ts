@@ -63,16 +63,17 @@ export interface IngestInput {
   resume?: IngestResume;
 }
 
-/** What one run hands the next: the split's result (never split twice), the next chunk, and progress so far. */
+/** What one run hands the next: the split's result (never split twice), the next chunk, and totals so far. */
 export interface IngestResume {
   split: SplitResult;
   /** The first run's start: every run stamps the same ingest time, so rows stay identical on re-delivery. */
   ingestTime: string;
   nextChunk: number;
-  progress: IngestProgress;
+  /** Named `progress` since runs started before the status/summary split carried their whole status here. */
+  progress: IngestTotals;
 }
 
-/** Work scheduled and not yet finished (attempts included), so status can say what waits since when. */
+/** Work scheduled and not yet finished (attempts included). */
 export interface RunningWork {
   stage: Stage;
   chunk?: number;
@@ -176,16 +177,17 @@ export interface PoisonRecord {
   error: string;
 }
 
-export interface IngestProgress {
+/**
+ * A file's counts and outcomes so far: what one run carries into the next (continue-as-new), and the common part
+ * of the status a query answers and of the summary a finished workflow returns.
+ */
+export interface IngestTotals {
   fileId: string;
   /** The object this workflow ingests (a reference, never its data). */
   file: FileRef;
-  status: PipelineStatusValue;
-  stage: 'split' | 'process' | 'done';
   source: string;
   chunksTotal: number;
   chunksDone: number;
-  chunksInFlight: number[];
   records: number;
   parsed: number;
   quarantined: number;
@@ -196,22 +198,37 @@ export interface IngestProgress {
   warnings: string[];
   /** Records each sink rejected one by one (bisected out and quarantined). */
   rejected: Record<SinkName, number>;
-  awaiting: AwaitingDecision[];
   decisions: DecisionRecord[];
   /** Chunks dropped by a person's decision, per stage ("split" drops the whole file). */
   dropped: { stage: Stage; chunks: number[] }[];
   reminders: number;
   lastReminderAt?: string;
-  running: RunningWork[];
   /** Workflow runs so far (continue-as-new keeps history bounded for files with many chunks). */
   runs: number;
   startedAt: string;
   splitMs?: number;
+}
+
+/** What the status query answers while a file is ingested: its totals and what is happening right now. */
+export interface IngestStatus extends IngestTotals {
+  status: PipelineStatusValue;
+  stage: 'split' | 'process' | 'done';
+  chunksInFlight: number[];
+  /** Work scheduled and not yet finished (retries included), so status can say what waits since when. */
+  running: RunningWork[];
+  awaiting: AwaitingDecision[];
   finishedAt?: string;
   durationMs?: number;
 }
 
-export type IngestSummary = IngestProgress;
+/** What a finished ingest returns. Nothing is in flight or awaiting any more (awaiting stays, always empty). */
+export interface IngestSummary extends IngestTotals {
+  status: 'Completed' | 'Dropped';
+  stage: 'done';
+  awaiting: AwaitingDecision[];
+  finishedAt: string;
+  durationMs: number;
+}
 
 /** Quarantines the records one sink rejected by themselves (found by bisection). */
 export interface QuarantineRejectedInput {

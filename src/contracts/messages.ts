@@ -1,8 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApproveRequest, DropRequest, IngestProgress } from './ingest';
+import type { ApproveRequest, DropRequest, IngestStatus } from './ingest';
 
 /** Defined once, used by the workflow (handlers) and by clients (CLI, tests). */
-export const statusQuery = defineQuery<IngestProgress>('status');
+export const statusQuery = defineQuery<IngestStatus>('status');
 
 /**
  * A person's decision on work that waits. Signals serve the stock `temporal workflow signal` and the Web UI's

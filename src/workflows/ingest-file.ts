@@ -15,7 +15,6 @@ import { workflowDefaults } from '../config/defaults';
 import { WORKFLOW_ERROR_TYPES } from '../contracts/errors';
 import {
   type IngestInput,
-  type IngestProgress,
   type IngestSummary,
   type RunningWork,
   type SplitResult,
@@ -25,9 +24,18 @@ import {
 } from '../contracts/ingest';
 import { statusQuery } from '../contracts/messages';
 import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
-import { isSinkName, perSink, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
+import {
+  finishState,
+  type IngestState,
+  initialState,
+  recordSplit,
+  resumedState,
+  statusOf,
+  totalsOf,
+} from './ingest-state';
 import { activityOptions } from './policies';
 import { forEachWindowed } from './windowed';
 
@@ -55,11 +63,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const retry = Object.fromEntries(
     STAGES.map((s) => [s, { ...DEFAULTS.retry[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
-  const progress: IngestProgress = resume
-    ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
-    : initialProgress(input);
+  const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
-  setHandler(statusQuery, () => progress);
+  setHandler(statusQuery, () => statusOf(progress));
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -125,18 +131,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     );
     if (!result) return finish(progress, 'Dropped');
     split = result;
-    Object.assign(progress, {
-      fileId: split.fileId,
-      stage: 'process',
-      chunksTotal: split.chunkCount,
-      records: split.records,
-      quarantined: split.quarantined,
-      bytes: split.bytes,
-      compressedBytes: split.compressedBytes,
-      gzip: split.gzip,
-      warnings: split.warnings,
-      splitMs: Date.now() - Date.parse(progress.startedAt),
-    });
+    recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
   }
 
@@ -188,47 +183,18 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   if (nextChunk < split.chunkCount) {
     // Signals and updates already accepted finish here, not in a run that is gone.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
+    await continueAsNew<typeof ingestFile>({
+      ...input,
+      resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
+    });
   }
   return finish(progress, 'Completed');
 }
 
-function initialProgress(input: IngestInput): IngestProgress {
-  return {
-    fileId: '',
-    file: input.file,
-    status: 'Running',
-    stage: 'split',
-    source: `s3://${input.file.bucket}/${input.file.key}`,
-    chunksTotal: 0,
-    chunksDone: 0,
-    chunksInFlight: [],
-    records: 0,
-    parsed: 0,
-    quarantined: 0,
-    written: perSink(() => 0),
-    rejected: perSink(() => 0),
-    bytes: 0,
-    compressedBytes: 0,
-    gzip: false,
-    warnings: [],
-    awaiting: [],
-    decisions: [],
-    dropped: [],
-    reminders: 0,
-    running: [],
-    runs: 1,
-    startedAt: new Date().toISOString(),
-  };
-}
-
-function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
-  progress.stage = 'done';
-  progress.status = status;
-  progress.finishedAt = new Date().toISOString();
-  progress.durationMs = Date.now() - Date.parse(progress.startedAt);
+function finish(state: IngestState, status: IngestSummary['status']): IngestSummary {
+  const summary = finishState(state, status, new Date());
   upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
-  return progress;
+  return summary;
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */

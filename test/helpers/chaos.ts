@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { connectIngestClient, type FileStatus, type IngestClient } from '../../src/client/ingest-client';
 import { loadConfig, type SluiceConfig } from '../../src/config/load';
 import { requireDuration } from '../../src/config/units';
-import type { FileRef, IngestProgress, Stage } from '../../src/contracts/ingest';
+import type { FileRef, IngestStatus, IngestSummary, Stage } from '../../src/contracts/ingest';
 import { STAGES } from '../../src/contracts/ingest';
 import { type DemoKind, generateEvents } from '../../src/demo/generate';
 import type { ServiceName } from '../../src/stack/services';
@@ -303,7 +303,7 @@ export async function statusText(workflowId: string, env: Record<string, string>
 export async function chunkProgress(
   client: IngestClient,
   workflowIds: string[],
-): Promise<{ done: number; total: number; completed: number; progress: (IngestProgress | undefined)[] }> {
+): Promise<{ done: number; total: number; completed: number; progress: (IngestStatus | IngestSummary | undefined)[] }> {
   const statuses = await Promise.all(workflowIds.map((id) => client.describe(id)));
   return {
     done: statuses.reduce((n, s) => n + (s.progress?.chunksDone ?? 0), 0),
@@ -330,7 +330,7 @@ export async function expectExactlyOnce(tenant: string, records: number): Promis
 }
 
 /** Each file's own summary agrees: every record read, parsed and written once per sink, nothing waiting. */
-export function expectCompleteSummary(summary: IngestProgress, records: number): void {
+export function expectCompleteSummary(summary: IngestSummary, records: number): void {
   expect({
     status: summary.status,
     chunks: summary.chunksDone === summary.chunksTotal,
