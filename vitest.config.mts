@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Node 20 is supported here; the AWS SDK's notice about its future Node 22 floor is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Three projects: `unit` is pure logic (no servers); `integration` runs against the real local stack, which
+// Four projects: `unit` is pure logic (no servers); `workflow` runs the workflow on a time-skipping test server
+// with in-memory S3 and sinks (no stack); `integration` runs against the real local stack, which
 // test/global-setup.ts brings up when it is not already running; `chaos` (npm run chaos, not part of npm test)
 // kills workers and stops the stack's services mid-ingest, so it must never share the stack with other tests.
 export default defineConfig({
@@ -17,6 +18,19 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // ingestFile on Temporal's time-skipping test server (Java, from the tools cache) with S3 and the sinks
+          // in memory: workflow logic and replay safety without the local stack.
+          name: 'workflow',
+          include: ['test/workflow/**/*.test.ts'],
+          testTimeout: 120_000,
+          // Bundling the workflow code and starting the Java server take a while on a busy machine.
+          hookTimeout: 300_000,
+          pool: 'forks',
         },
       },
       {

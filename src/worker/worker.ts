@@ -1,8 +1,9 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
-import { createSinks } from '../activities/sinks/registry';
+import { createSinks, type Sink } from '../activities/sinks/registry';
 import type { SluiceConfig } from '../config/load';
-import { SINK_NAMES, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { createOpenSearch, createS3 } from '../shared/clients';
 import { createLogger, type Logger } from '../shared/log';
 import { workflowCode } from './workflow-code';
@@ -47,6 +48,11 @@ export interface WorkerOptions {
   decorate?: (activities: Activities) => Activities;
   /** An existing connection (e.g. a test server's); it stays open on close(). */
   connection?: NativeConnection;
+  /**
+   * S3 and the sinks to use instead of clients made from configuration (workflow tests inject in-memory ones
+   * behind the same interfaces); the caller owns and closes them.
+   */
+  clients?: { s3: S3Client; sinks: Record<SinkName, Sink> };
 }
 
 /**
@@ -56,9 +62,8 @@ export interface WorkerOptions {
 export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}): Promise<SluiceWorker> {
   const log = opts.log ?? createLogger(cfg.log.level, { component: 'worker' });
   installRuntime(log);
-  const s3 = createS3(cfg.s3);
-  const opensearch = createOpenSearch(cfg.opensearch);
-  const sinks = createSinks({ cfg, s3, opensearch, log });
+  const owned = opts.clients ? undefined : ownClients(cfg, log);
+  const { s3, sinks } = opts.clients ?? (owned as NonNullable<typeof owned>);
   const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
   const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
@@ -96,10 +101,24 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
   return {
     worker: groupOf(workers),
     async close() {
+      await owned?.close();
+      if (!opts.connection) await connection.close();
+    },
+  };
+}
+
+/** Real clients from configuration, and how to close them. */
+function ownClients(cfg: SluiceConfig, log: Logger) {
+  const s3 = createS3(cfg.s3);
+  const opensearch = createOpenSearch(cfg.opensearch);
+  const sinks = createSinks({ cfg, s3, opensearch, log });
+  return {
+    s3,
+    sinks,
+    async close() {
       await Promise.allSettled(Object.values(sinks).map((s) => s.close()));
       s3.destroy();
       await opensearch.close().catch(() => undefined);
-      if (!opts.connection) await connection.close();
     },
   };
 }
