@@ -5,7 +5,7 @@ import { approveUpdate, dropUpdate, statusQuery } from '../../src/contracts/mess
 import { SINK_NAMES } from '../../src/contracts/sinks';
 import { uniq } from '../helpers/env';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
-import { eventually, records, startMemoryWorker } from '../helpers/workflow-env';
+import { eventually, recordHistories, records, startMemoryWorker } from '../helpers/workflow-env';
 
 // ingestFile itself, on a time-skipping server, with S3 and the sinks in memory: hours of retry windows and
 // reminders pass in seconds, and no MinIO, OpenSearch or Snowflake emulator is needed.
@@ -29,6 +29,7 @@ describe('ingestFile without servers', () => {
     const tenant = uniq('window');
     const handle = await w.start(w.file(tenant, records(200)), { chunkTargetBytes: 1024, maxChunksInFlight: 2 });
     const summary = (await handle.result()) as IngestSummary;
+    await recordHistories(env, 'small-file', handle);
     expect(summary.status).toBe('Completed');
     expect(summary.chunksTotal).toBeGreaterThan(5);
     expect(summary.chunksDone).toBe(summary.chunksTotal);
@@ -49,6 +50,7 @@ describe('ingestFile without servers', () => {
     try {
       const handle = await w.start(w.file(tenant, records(40)));
       const summary = (await handle.result()) as IngestSummary;
+      await recordHistories(env, 'bisected', handle);
       expect(summary.status).toBe('Completed');
       expect(summary.written).toEqual({ s3: 40, snowflake: 40, opensearch: 38 });
       expect(summary.rejected).toEqual({ s3: 0, snowflake: 0, opensearch: 2 });
@@ -90,6 +92,7 @@ describe('ingestFile without servers', () => {
     const { decided } = await handle.executeUpdate(approveUpdate, { args: [{ by: 'test' }] });
     expect(decided).toEqual([status.awaiting[0]?.id]);
     const summary = (await handle.result()) as IngestSummary;
+    await recordHistories(env, 'parked-approved', handle);
     expect(summary.status).toBe('Completed');
     expect(summary.written.opensearch).toBe(20);
     expect(summary.decisions).toMatchObject([{ kind: 'approve', stage: 'opensearch', by: 'test' }]);
@@ -104,6 +107,7 @@ describe('ingestFile without servers', () => {
       await eventually(env, async () => ((await handle.query(statusQuery)).awaiting.length ? true : undefined));
       await handle.executeUpdate(dropUpdate, { args: [{ by: 'ops', reason: 'index retired' }] });
       const summary = (await handle.result()) as IngestSummary;
+      await recordHistories(env, 'parked-dropped', handle);
       expect(summary.status).toBe('Completed');
       expect(summary.dropped).toEqual([{ stage: 'opensearch', chunks: [0] }]);
       expect(summary.written).toEqual({ s3: 10, snowflake: 10, opensearch: 0 });
@@ -127,6 +131,7 @@ describe('ingestFile without servers', () => {
     const tenant = uniq('can');
     const handle = await w.start(w.file(tenant, records(120)), { chunkTargetBytes: 1024, chunksPerRun: 3 });
     const summary = (await handle.result()) as IngestSummary;
+    await recordHistories(env, 'multi-run', handle);
     expect(summary.status).toBe('Completed');
     expect(summary.runs).toBe(Math.ceil(summary.chunksTotal / 3));
     expect(summary.runs).toBeGreaterThan(1);
