@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { UsageError } from '../client/errors';
 import { connectIngestClient } from '../client/ingest-client';
 import { workflowIdOf } from '../client/lookup';
 import { loadConfig } from '../config/load';
 import { parseDuration } from '../config/units';
 import { STAGES, type Stage } from '../contracts/ingest';
 import { approveUpdate, dropUpdate } from '../contracts/messages';
-import { UsageError } from './errors';
 
 export const STUCK_QUERY = 'PipelineStatus = "AwaitingDecision"';
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { UsageError } from '../client/errors';
 import { connectIngestClient } from '../client/ingest-client';
 import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
@@ -11,7 +12,6 @@ import { type DemoKind, generateEvents, writeNdjson } from '../demo/generate';
 import { createS3 } from '../shared/clients';
 import { stackUp } from '../stack/stack';
 import { createWorker } from '../worker/worker';
-import { UsageError } from './errors';
 import { formatStatus } from './format';
 import { TENANT_PATTERN } from './ingest-command';
 

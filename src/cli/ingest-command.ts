@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../client/errors';
 import { AlreadyIngestedError, connectIngestClient, type FileStatus } from '../client/ingest-client';
 import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
 import { createS3 } from '../shared/clients';
 import { knownLogTypes } from '../transforms/parsers';
-import { UsageError } from './errors';
 import { formatStatus } from './format';
 
 export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --tenant T --log-type L [--wait] [--json] [--reingest]

@@ -1,3 +1,4 @@
+import { UsageError } from '../client/errors';
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
 import { StackError } from '../stack/stack';
@@ -5,11 +6,20 @@ import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
-import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
 import { STATUS_USAGE, statusCommand } from './status-command';
+
+const WORKER_USAGE = `sluice worker
+
+  Runs one worker of the fleet: polls SLUICE_TASK_QUEUE (workflows, split, process, bookkeeping) and one task queue
+  per sink, until SIGINT or SIGTERM (then in-flight activities get 30 s to finish). Settings: see \`sluice config\`.`;
+
+const CONFIG_USAGE = `sluice config [--markdown]
+
+  Prints the resolved configuration (environment over SLUICE_CONFIG file over defaults; secrets masked), or with
+  --markdown the reference table of every setting.`;
 
 const USAGE = `sluice — durable ingestion of security telemetry on Temporal
 
@@ -26,9 +36,28 @@ ${DECISION_USAGE.split('\n\n')[0]
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
 
-Run \`sluice <command> --help\` for a command's options.`;
+Run \`sluice <command> --help\` for a command's options.
+
+Exit codes: 0 success; 1 the work failed or was refused (a file failed or is a duplicate, an approve/drop was
+refused, a service is unhealthy, invalid configuration, a missing prerequisite); 2 a usage error (unknown command
+or option, missing or bad argument).`;
 
 type Command = (argv: string[]) => Promise<number>;
+
+/** Each command's usage, printed for `sluice <command> [subcommand] --help` before anything else is parsed. */
+const USAGES: Record<string, string> = {
+  demo: DEMO_USAGE,
+  ingest: INGEST_USAGE,
+  status: STATUS_USAGE,
+  show: STATUS_USAGE,
+  stuck: DECISION_USAGE,
+  approve: DECISION_USAGE,
+  drop: DECISION_USAGE,
+  replay: REPLAY_USAGE,
+  worker: WORKER_USAGE,
+  stack: STACK_USAGE,
+  config: CONFIG_USAGE,
+};
 
 const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
@@ -39,7 +68,8 @@ const COMMANDS: Record<string, Command> = {
   approve: (argv) => decideCommand('approve', argv),
   drop: (argv) => decideCommand('drop', argv),
   replay: replayCommand,
-  worker: async () => {
+  worker: async (argv) => {
+    if (argv.length) throw new UsageError(`unexpected arguments: ${argv.join(' ')}`);
     await runWorker();
     return 0;
   },
@@ -66,6 +96,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!command) {
     process.stderr.write(`sluice: unknown command "${name}"\n\n${USAGE}\n`);
     return 2;
+  }
+  // Options end at `--`; a --help after it is an argument, not a request for help.
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    process.stdout.write(`${USAGES[name]}\n`);
+    return 0;
   }
   try {
     return await command(rest);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../client/errors';
 import { AlreadyIngestedError, connectIngestClient } from '../client/ingest-client';
 import { workflowIdOf } from '../client/lookup';
 import { readQuarantine, stageRawReplay } from '../client/replay';
@@ -7,7 +8,6 @@ import { parseBytes } from '../config/units';
 import type { IngestSummary } from '../contracts/ingest';
 import { REPLAY_WORKFLOW } from '../contracts/messages';
 import { createS3 } from '../shared/clients';
-import { UsageError } from './errors';
 import { formatStatus } from './format';
 
 export const REPLAY_USAGE = `sluice replay <file> [--tenant T] [--max-record-bytes SIZE] [--wait]

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../client/errors';
 import { loadConfig } from '../config/load';
 import { SERVICES } from '../stack/services';
 import { formatStatus, stackDown, stackLogs, stackStatus, stackUp, startService, stopService } from '../stack/stack';
-import { UsageError } from './errors';
 
 export const STACK_USAGE = `sluice stack up | down | stop <service> | start <service> | status [--json] | logs [service] [--lines N]
 

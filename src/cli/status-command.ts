@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../client/errors';
 import { connectIngestClient } from '../client/ingest-client';
 import { workflowIdOf } from '../client/lookup';
 import { loadConfig } from '../config/load';
-import { UsageError } from './errors';
 import { formatStatus } from './format';
 
 export const STATUS_USAGE = `sluice status <workflow id | s3://bucket/key | local path> [--tenant T] [--json]

@@ -1,6 +1,6 @@
-import { UsageError } from '../cli/errors';
 import type { SluiceConfig } from '../config/load';
 import { createS3 } from '../shared/clients';
+import { UsageError } from './errors';
 import { resolveSource } from './sources';
 import { workflowIdFor } from './workflow-id';
 

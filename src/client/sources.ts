@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { UsageError } from '../cli/errors';
 import type { SluiceConfig } from '../config/load';
 import type { FileRef } from '../contracts/ingest';
+import { UsageError } from './errors';
 
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
