@@ -1,10 +1,12 @@
 import {
   ActivityFailure,
+  type ActivityInterfaceFor,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -25,6 +27,7 @@ import {
 } from '../shared/ingest-types';
 import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
 import { sinkTaskQueue } from '../shared/task-queues';
+import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
@@ -37,7 +40,9 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) =>
+type ActivityProxy = ActivityInterfaceFor<Activities>;
+
+const sinkActivity = (a: ActivityProxy, sink: SinkName) =>
   ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
 
 const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
@@ -60,6 +65,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     : initialProgress(input);
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => progress);
+  // The Web UI's "current details": refreshed whenever progress changes (no command, so replay-safe).
+  const showDetails = () => setCurrentDetails(currentDetails(workflowInfo().workflowId, progress));
+  showDetails();
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -74,20 +82,24 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     stage: Stage,
     chunks: number[],
     records: () => number,
-    work: (a: Activities) => Promise<T>,
+    work: (a: ActivityProxy) => Promise<T>,
   ): Promise<T | undefined> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
-      const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
-      );
+      const activities = proxyActivities<Activities>({
+        ...activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
+        summary: activitySummary(stage, file, chunks[0], isSink(stage) ? records() : undefined),
+      });
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
-        const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
+        const parked = desk.park({ stage, chunks, records: records(), ...failure });
+        showDetails();
+        const { outcome, record } = await parked;
+        showDetails();
         await bookkeeping.recordDecision({
           file,
           decision: record,
@@ -106,10 +118,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   /** Work in progress, attempts and retries included: what `status` reports as waiting, and since when. */
   async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
     progress.running.push(running);
+    showDetails();
     try {
       return await work();
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
+      showDetails();
     }
   }
 
@@ -123,7 +137,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       () => 0,
       (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
     );
-    if (!result) return finish(progress, 'Dropped');
+    if (!result) return finish(progress, 'Dropped', showDetails);
     split = result;
     Object.assign(progress, {
       fileId: split.fileId,
@@ -161,7 +175,16 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
               [chunk],
               () => processed.parsed,
               async (a) => {
-                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                const write = sinkActivity(a, sink);
+                // A bisection step writes part of the chunk: its timeline entry names the lines, not the chunk.
+                const { written, poison } = await writeBisecting(
+                  (t) =>
+                    t.firstLine === target.firstLine && t.lastLine === target.lastLine
+                      ? write(t)
+                      : write.executeWithOptions({ summary: bisectSummary(sink, chunk, t.firstLine, t.lastLine) }, [t]),
+                  target,
+                  opts.maxPoisonPerChunk,
+                );
                 if (poison.length) {
                   await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
                   progress.rejected[sink] += poison.length;
@@ -175,6 +198,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     }
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
+    showDetails();
   }
 
   const first = resume?.nextChunk ?? 0;
@@ -190,7 +214,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     await condition(allHandlersFinished);
     await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
   }
-  return finish(progress, 'Completed');
+  return finish(progress, 'Completed', showDetails);
 }
 
 function initialProgress(input: IngestInput): IngestProgress {
@@ -222,12 +246,13 @@ function initialProgress(input: IngestInput): IngestProgress {
   };
 }
 
-function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
+function finish(progress: IngestProgress, status: 'Completed' | 'Dropped', showDetails: () => void): IngestSummary {
   progress.stage = 'done';
   progress.status = status;
   progress.finishedAt = new Date().toISOString();
   progress.durationMs = Date.now() - Date.parse(progress.startedAt);
   upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
+  showDetails();
   return progress;
 }
 
