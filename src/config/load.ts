@@ -54,6 +54,7 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  progress: { interval: number; plainInterval: number };
 }
 
 export interface SinkLimits {
