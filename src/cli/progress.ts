@@ -100,7 +100,8 @@ export class ProgressReporter {
   update(line: string, state: string, now: number): void {
     const text = `${this.opts.prefix ?? ''}${line}`;
     if (this.opts.tty) {
-      const width = Math.max(20, (this.opts.columns ?? 120) - 1);
+      // A pseudo-terminal without a window size reports 0 columns.
+      const width = Math.max(20, (this.opts.columns || 120) - 1);
       const fitted = text.length > width ? `${text.slice(0, width - 1)}…` : text;
       // Carriage return, the line, then erase what a longer previous line left to the right.
       this.write(`\r${fitted}\x1b[K`);
