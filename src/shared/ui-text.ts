@@ -27,15 +27,18 @@ export function fileStaticSummary(file: FileRef): string {
   return `${file.tenant} · ${file.logType} · ${sourceUri(file)}${size}`;
 }
 
-/** The same facts, one per line, plus what only a person reading the page needs (the pinned version). */
+/**
+ * The same facts as a list, plus what only a person reading the page needs (the pinned version). Markdown:
+ * the UI renders it, and joins lines that are not list items or paragraphs.
+ */
 export function fileStaticDetails(file: FileRef, startedBy: string): string {
   return [
-    `**Tenant:** ${file.tenant}`,
-    `**Log type:** ${file.logType}`,
-    `**Source:** ${sourceUri(file)}`,
-    `**ETag:** ${file.etag}`,
-    `**Size:** ${file.size === undefined ? 'unknown' : `${humanBytes(file.size)} (${grouped(file.size)} bytes)`}`,
-    `**Started by:** ${startedBy}`,
+    `- **Tenant:** ${file.tenant}`,
+    `- **Log type:** ${file.logType}`,
+    `- **Source:** ${sourceUri(file)}`,
+    `- **ETag:** ${file.etag}`,
+    `- **Size:** ${file.size === undefined ? 'unknown' : `${humanBytes(file.size)} (${grouped(file.size)} bytes)`}`,
+    `- **Started by:** ${startedBy}`,
   ].join('\n');
 }
 
@@ -73,7 +76,8 @@ export function dropInput(stage: Stage): string {
   return JSON.stringify({ reason: 'WHY', by: 'YOUR NAME', stage });
 }
 
-function awaitingLines(workflowId: string, items: AwaitingDecision[]): string[] {
+/** Markdown blocks (paragraphs and lists), joined by blank lines by the caller. */
+function awaitingBlocks(workflowId: string, items: AwaitingDecision[]): string[] {
   const lines: string[] = [];
   const stages = [...new Set(items.map((a) => a.stage))];
   for (const a of items.slice(0, 5)) {
@@ -89,10 +93,10 @@ function awaitingLines(workflowId: string, items: AwaitingDecision[]): string[] 
   const wid = shellQuote(workflowId);
   for (const stage of stages) {
     lines.push(
-      `To retry ${stage} (after fixing the cause): Send a Signal \`approve\` with input \`${approveInput(stage)}\`, or run`,
-      `\`temporal workflow signal --workflow-id ${wid} --name approve --input '${approveInput(stage)}'\``,
-      `To give up on it (kept in quarantine, audited): Send a Signal \`drop\` with input \`${dropInput(stage)}\`, or run`,
-      `\`temporal workflow signal --workflow-id ${wid} --name drop --input '${dropInput(stage)}'\``,
+      [
+        `- **Retry** ${stage} after fixing the cause: Send a Signal \`approve\` with input \`${approveInput(stage)}\`, or run \`temporal workflow signal --workflow-id ${wid} --name approve --input '${approveInput(stage)}'\``,
+        `- **Give up** on it (kept in quarantine, audited): Send a Signal \`drop\` with input \`${dropInput(stage)}\`, or run \`temporal workflow signal --workflow-id ${wid} --name drop --input '${dropInput(stage)}'\``,
+      ].join('\n'),
     );
   }
   return lines;
@@ -104,7 +108,7 @@ function awaitingLines(workflowId: string, items: AwaitingDecision[]): string[] 
  */
 export function currentDetails(workflowId: string, p: IngestProgress): string {
   const lines: string[] = [];
-  if (p.awaiting.length) lines.push(...awaitingLines(workflowId, p.awaiting), '');
+  if (p.awaiting.length) lines.push(...awaitingBlocks(workflowId, p.awaiting));
   if (p.stage === 'done') {
     lines.push(
       `**${p.status}** at ${p.finishedAt ?? '?'}: ${grouped(p.chunksDone)} of ${grouped(p.chunksTotal)} chunks`,
@@ -116,7 +120,8 @@ export function currentDetails(workflowId: string, p: IngestProgress): string {
     lines.push(`**Ingesting**: ${grouped(p.chunksDone)} of ${grouped(p.chunksTotal)} chunks done${inFlight}`);
   }
   const rejected = Object.entries(p.rejected).filter(([, n]) => n > 0);
-  lines.push(
+  const facts: string[] = [];
+  facts.push(
     `Records: ${grouped(p.records)} read, ${grouped(p.parsed)} parsed, ${grouped(p.quarantined)} quarantined` +
       (rejected.length ? `, rejected ${rejected.map(([s, n]) => `${s} ${grouped(n)}`).join(', ')}` : ''),
     `Written: s3 ${grouped(p.written.s3)}, snowflake ${grouped(p.written.snowflake)}, opensearch ${grouped(p.written.opensearch)}`,
@@ -126,11 +131,12 @@ export function currentDetails(workflowId: string, p: IngestProgress): string {
   for (const r of p.running)
     if (!oldest.has(r.stage) || r.since < (oldest.get(r.stage) as string)) oldest.set(r.stage, r.since);
   if (oldest.size && p.stage !== 'done')
-    lines.push(
+    facts.push(
       `Running: ${[...oldest].map(([s, since]) => `${s} since ${since}`).join(', ')} (see Pending Activities for attempts and errors)`,
     );
   for (const d of p.decisions.slice(-3))
-    lines.push(`Decision: ${d.kind} ${d.stage} by ${d.by ?? 'unknown'} at ${d.at}${d.reason ? `: ${d.reason}` : ''}`);
-  if (p.runs > 1) lines.push(`Run ${p.runs} of this file (continued as new to keep history bounded)`);
-  return lines.join('\n');
+    facts.push(`Decision: ${d.kind} ${d.stage} by ${d.by ?? 'unknown'} at ${d.at}${d.reason ? `: ${d.reason}` : ''}`);
+  if (p.runs > 1) facts.push(`Run ${p.runs} of this file (continued as new to keep history bounded)`);
+  lines.push(facts.map((f) => `- ${f}`).join('\n'));
+  return lines.join('\n\n');
 }

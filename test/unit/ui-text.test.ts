@@ -62,12 +62,12 @@ describe('Web UI texts', () => {
       `acme · zeek · s3://landing/uploads/acme/o'brien/conn.ndjson.gz`,
     );
     expect(fileStaticDetails(file, 'ops@host via sluice').split('\n')).toEqual([
-      '**Tenant:** acme',
-      '**Log type:** zeek',
-      `**Source:** s3://landing/uploads/acme/o'brien/conn.ndjson.gz`,
-      '**ETag:** abc123',
-      '**Size:** 3.0 MiB (3,145,729 bytes)',
-      '**Started by:** ops@host via sluice',
+      '- **Tenant:** acme',
+      '- **Log type:** zeek',
+      `- **Source:** s3://landing/uploads/acme/o'brien/conn.ndjson.gz`,
+      '- **ETag:** abc123',
+      '- **Size:** 3.0 MiB (3,145,729 bytes)',
+      '- **Started by:** ops@host via sluice',
     ]);
   });
 
@@ -85,9 +85,10 @@ describe('Web UI texts', () => {
   it('current details while running: chunks, records per sink, and the oldest running work per stage', () => {
     expect(currentDetails('wf', progress()).split('\n')).toEqual([
       '**Ingesting**: 12 of 40 chunks done (in flight: 12, 13)',
-      'Records: 120,000 read, 119,990 parsed, 10 quarantined, rejected opensearch 2',
-      'Written: s3 60,000, snowflake 59,000, opensearch 58,000',
-      'Running: opensearch since 2026-11-25T10:00:01.000Z (see Pending Activities for attempts and errors)',
+      '',
+      '- Records: 120,000 read, 119,990 parsed, 10 quarantined, rejected opensearch 2',
+      '- Written: s3 60,000, snowflake 59,000, opensearch 58,000',
+      '- Running: opensearch since 2026-11-25T10:00:01.000Z (see Pending Activities for attempts and errors)',
     ]);
   });
 
@@ -110,14 +111,15 @@ describe('Web UI texts', () => {
         ],
       }),
     );
-    const lines = text.split('\n');
-    expect(lines.slice(0, 6)).toEqual([
+    // Paragraphs, so the UI's markdown keeps them apart.
+    const blocks = text.split('\n\n');
+    expect(blocks.slice(0, 3)).toEqual([
       '**Awaiting a decision** since 2026-11-25T10:01:00.000Z: stage **opensearch**, chunks 0, 4, 9,992 records',
       'Error (TooManyRejected): more than 10 records of chunk 0 were rejected',
-      'To retry opensearch (after fixing the cause): Send a Signal `approve` with input `{"by":"YOUR NAME","stage":"opensearch"}`, or run',
-      `\`temporal workflow signal --workflow-id 'ingest/acme/landing/o'\\''brien@abc' --name approve --input '{"by":"YOUR NAME","stage":"opensearch"}'\``,
-      'To give up on it (kept in quarantine, audited): Send a Signal `drop` with input `{"reason":"WHY","by":"YOUR NAME","stage":"opensearch"}`, or run',
-      `\`temporal workflow signal --workflow-id 'ingest/acme/landing/o'\\''brien@abc' --name drop --input '{"reason":"WHY","by":"YOUR NAME","stage":"opensearch"}'\``,
+      [
+        `- **Retry** opensearch after fixing the cause: Send a Signal \`approve\` with input \`{"by":"YOUR NAME","stage":"opensearch"}\`, or run \`temporal workflow signal --workflow-id 'ingest/acme/landing/o'\\''brien@abc' --name approve --input '{"by":"YOUR NAME","stage":"opensearch"}'\``,
+        `- **Give up** on it (kept in quarantine, audited): Send a Signal \`drop\` with input \`{"reason":"WHY","by":"YOUR NAME","stage":"opensearch"}\`, or run \`temporal workflow signal --workflow-id 'ingest/acme/landing/o'\\''brien@abc' --name drop --input '{"reason":"WHY","by":"YOUR NAME","stage":"opensearch"}'\``,
+      ].join('\n'),
     ]);
   });
 
