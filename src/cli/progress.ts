@@ -1,12 +1,12 @@
 import type { FileStatus, IngestClient } from '../client/ingest-client';
-import type { IngestProgress } from '../shared/ingest-types';
+import type { IngestTotals } from '../contracts/ingest';
 import { grouped, humanBytes } from '../shared/ui-text';
 
 /**
  * Records that are through: acknowledged by every sink (or rejected by it and quarantined), or quarantined before
  * any sink. The slowest sink decides, since a file is done only when every sink has it.
  */
-export function landedRecords(p: IngestProgress): number {
+export function landedRecords(p: IngestTotals): number {
   const perSink = Object.keys(p.written).map(
     (s) => p.written[s as keyof typeof p.written] + (p.rejected?.[s as keyof typeof p.rejected] ?? 0),
   );
@@ -53,6 +53,7 @@ export function progressLine(s: FileStatus, rate: number | undefined, now: numbe
     return `${s.execution.toLowerCase()}: ${grouped(landedRecords(p))} of ${grouped(p.records)} records landed, ${grouped(p.chunksDone)} chunks${took}`;
   }
   if (!p) return 'starting (no worker has picked the file up yet)';
+  if (!('running' in p)) return `${p.status.toLowerCase()}`;
   const elapsed = duration(now - Date.parse(p.startedAt));
   const parts: string[] = [];
   if (p.stage === 'split') parts.push(`splitting ${humanBytes(p.file.size ?? p.compressedBytes)} (${elapsed})`);

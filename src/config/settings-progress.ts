@@ -1,7 +1,7 @@
 import type { Setting } from './settings';
 
 /** How `sluice ingest --wait` and `sluice status --watch` report progress on long work. */
-export const PROGRESS_SETTINGS: readonly Setting[] = [
+export const PROGRESS_SETTINGS = [
   {
     key: 'progress.interval',
     env: 'SLUICE_PROGRESS_INTERVAL',
@@ -18,4 +18,4 @@ export const PROGRESS_SETTINGS: readonly Setting[] = [
     min: 0,
     doc: 'When output is not a terminal (a log, a pipe): the longest gap between two plain progress lines; a line is also printed whenever the file starts or stops waiting.',
   },
-];
+] as const satisfies readonly Setting[];

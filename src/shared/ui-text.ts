@@ -3,7 +3,7 @@
  * current details (set by the workflow as it goes) and each activity's one-line summary on the timeline.
  * Pure functions of plain data, no Node or Temporal imports: workflow code and the client both use them.
  */
-import type { AwaitingDecision, FileRef, IngestProgress, Stage } from './ingest-types';
+import type { AwaitingDecision, FileRef, IngestStatus, Stage } from '../contracts/ingest';
 
 /** 1234567 → "1,234,567", the same in every locale (workflow code must not depend on the host's). */
 export const grouped = (n: number) => String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -106,7 +106,7 @@ function awaitingBlocks(workflowId: string, items: AwaitingDecision[]): string[]
  * The workflow's current details: what it is doing now, and when work waits for a person: which stage, since
  * when, the error, the affected chunks and records, and the exact approve/drop to send.
  */
-export function currentDetails(workflowId: string, p: IngestProgress): string {
+export function currentDetails(workflowId: string, p: IngestStatus): string {
   const lines: string[] = [];
   if (p.awaiting.length) lines.push(...awaitingBlocks(workflowId, p.awaiting));
   if (p.stage === 'done') {

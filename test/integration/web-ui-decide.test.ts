@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { IngestStatus, IngestSummary } from '../../src/contracts/ingest';
+import { statusQuery } from '../../src/contracts/messages';
 import { generateEvents } from '../../src/demo/generate';
-import type { IngestProgress, IngestSummary } from '../../src/shared/ingest-types';
-import { statusQuery } from '../../src/workflows/definitions';
 import { opensearch, sinkCounts, tempDir, uniq, upload, useWorker, writeLines } from '../helpers/ingest';
 import { CHROMIUM_PATH } from '../helpers/web-ui';
 import { WebUiOperator } from '../helpers/web-ui-operator';
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('an operator decides from the Temporal Web UI', ()
     await until(
       'the file never parked',
       () => handle.query(statusQuery),
-      (p: IngestProgress) => p.awaiting.length === 1,
+      (p: IngestStatus) => p.awaiting.length === 1,
     );
 
     ui = await WebUiOperator.launch(w.cfg.temporal.uiUrl, w.cfg.temporal.namespace, SCREENSHOTS);

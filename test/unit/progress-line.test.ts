@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { duration, landedRecords, ProgressReporter, progressLine, RateWindow, stateKey } from '../../src/cli/progress';
 import type { FileStatus } from '../../src/client/ingest-client';
-import type { IngestProgress } from '../../src/shared/ingest-types';
+import type { IngestStatus } from '../../src/contracts/ingest';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
 
-function status(over: Partial<IngestProgress> = {}, rest: Partial<FileStatus> = {}): FileStatus {
-  const progress: IngestProgress = {
+function status(over: Partial<IngestStatus> = {}, rest: Partial<FileStatus> = {}): FileStatus {
+  const progress: IngestStatus = {
     fileId: 'f',
     file: { bucket: 'b', key: 'k', etag: 'e', tenant: 't', logType: 'zeek', size: 5 * 1024 * 1024 },
     status: 'Running',
@@ -38,7 +38,7 @@ function status(over: Partial<IngestProgress> = {}, rest: Partial<FileStatus> = 
 
 describe('progress line', () => {
   it('counts a record landed when the slowest sink has it (or it was quarantined)', () => {
-    expect(landedRecords(status().progress as IngestProgress)).toBe(25_000);
+    expect(landedRecords(status().progress as IngestStatus)).toBe(25_000);
   });
 
   it('the rate follows a trailing window', () => {

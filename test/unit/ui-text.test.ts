@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileRef, IngestProgress } from '../../src/shared/ingest-types';
+import type { FileRef, IngestStatus } from '../../src/contracts/ingest';
 import {
   activitySummary,
   bisectSummary,
@@ -18,7 +18,7 @@ const file: FileRef = {
   size: 3 * 1024 * 1024 + 1,
 };
 
-function progress(over: Partial<IngestProgress> = {}): IngestProgress {
+function progress(over: Partial<IngestStatus> = {}): IngestStatus {
   return {
     fileId: 'f',
     file,
