@@ -1,5 +1,6 @@
 import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { QuarantineRejectedInput, RecordDecisionInput } from '../contracts/ingest';
+import { auditEntry, encodeEntries, encodeEntry, rejectedEntry } from '../quarantine/format';
 import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
 import { fileIdOf, quarantine, sourceUri, staging } from './layout';
@@ -22,23 +23,12 @@ export function createDecisionActivities(deps: DecisionDeps) {
       const reasons = new Map(input.rejects.map((r) => [r.line, r.error]));
       const entries = [...(await readEnvelopes(input.fileId, input.chunk))]
         .filter((e) => reasons.has(e.source.line))
-        .map((e) => ({
-          source: sourceUri(input.file),
-          etag: input.file.etag,
-          tenant: input.file.tenant,
-          log_type: input.file.logType,
-          file_id: input.fileId,
-          stage: `sink:${input.sink}`,
-          chunk: input.chunk,
-          line: e.source.line,
-          reason: reasons.get(e.source.line),
-          envelope: e,
-        }));
+        .map((e) => rejectedEntry(input.file, input.fileId, input.sink, e, reasons.get(e.source.line) ?? ''));
       await deps.s3.send(
         new PutObjectCommand({
           Bucket: deps.quarantineBucket,
           Key: quarantine.sinkRejects(input.file.tenant, input.fileId, input.sink, input.chunk),
-          Body: `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`,
+          Body: encodeEntries(entries),
           ContentType: 'application/x-ndjson',
         }),
       );
@@ -67,25 +57,12 @@ export function createDecisionActivities(deps: DecisionDeps) {
           copied.push(`s3://${deps.quarantineBucket}/${key}`);
         }
       }
-      const audit = {
-        kind: decision.kind,
-        who: decision.by ?? null,
-        when: decision.at,
-        why: decision.reason ?? null,
-        what: {
-          source: sourceUri(file),
-          etag: file.etag,
-          tenant: file.tenant,
-          log_type: file.logType,
-          file_id: fileId,
-          stage: decision.stage,
-          chunks: decision.chunks,
-          records: input.records,
-          error: input.error,
-          // A dropped split means the whole file: it stays where it is, in the source bucket.
-          kept_at: decision.stage === 'split' ? [sourceUri(file)] : copied,
-        },
-      };
+      const audit = auditEntry(file, fileId, decision, {
+        records: input.records,
+        error: input.error,
+        // A dropped split means the whole file: it stays where it is, in the source bucket.
+        keptAt: decision.stage === 'split' ? [sourceUri(file)] : copied,
+      });
       const key = quarantine.audit(
         file.tenant,
         fileId,
@@ -96,7 +73,7 @@ export function createDecisionActivities(deps: DecisionDeps) {
         new PutObjectCommand({
           Bucket: deps.quarantineBucket,
           Key: key,
-          Body: JSON.stringify(audit, null, 2),
+          Body: encodeEntry(audit),
           ContentType: 'application/json',
         }),
       );

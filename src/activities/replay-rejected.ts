@@ -1,14 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ReplayRejectedInput, ReplayRejectedResult, SinkName } from '../contracts/ingest';
+import { decodeObject, encodeEntries, type RejectedEntry } from '../quarantine/format';
 import { getObjectBytes } from '../shared/clients';
-import type { Envelope } from '../transforms/envelope';
 import { PermanentSinkError, type Sink } from './sinks/sink';
-
-interface RejectedEntry {
-  file_id: string;
-  envelope: Envelope;
-  reason: string;
-}
 
 /**
  * Re-sends the envelopes one sink rejected to that sink only, with their original row ids, one record at a
@@ -20,13 +14,11 @@ export function createReplayRejected(deps: { s3: S3Client; quarantineBucket: str
     const sink = deps.sinks[input.sink];
     await sink.prepare();
     const text = (await getObjectBytes(deps.s3, deps.quarantineBucket, input.key)).toString('utf8');
-    const entries = text
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as RejectedEntry);
-    const remaining: typeof entries = [];
+    const object = decodeObject(input.key, text);
+    if (object.kind !== 'rejected') throw new Error(`${input.key} is not a quarantine object of sink-rejected records`);
+    const remaining: RejectedEntry[] = [];
     let written = 0;
-    for (const entry of entries) {
+    for (const entry of object.entries) {
       const e = entry.envelope;
       try {
         const r = await sink.write({
@@ -46,7 +38,7 @@ export function createReplayRejected(deps: { s3: S3Client; quarantineBucket: str
       new PutObjectCommand({
         Bucket: deps.quarantineBucket,
         Key: input.key,
-        Body: remaining.length ? `${remaining.map((r) => JSON.stringify(r)).join('\n')}\n` : '',
+        Body: encodeEntries(remaining),
         ContentType: 'application/x-ndjson',
       }),
     );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SluiceConfig } from '../config/load';
 import type { FileRef, IngestSummary, ReplayRejectedInput } from '../contracts/ingest';
-import { isSinkName } from '../contracts/sinks';
+import { decodeObject, recordBytes, rejectedSinkOf } from '../quarantine/format';
 import { getObjectBytes, listKeys } from '../shared/clients';
 
 /** What quarantine holds for one file version. */
@@ -22,24 +22,19 @@ export async function readQuarantine(
   const bucket = cfg.s3.quarantineBucket;
   const out: QuarantinedFile = { raw: [], rejected: [] };
   for (const key of (await listKeys(s3, bucket, `records/${tenant}/${fileId}/`)).sort()) {
-    const name = key.slice(key.lastIndexOf('/') + 1);
-    const rejected = /^rejected-([a-z0-9]+)-chunk-\d+\.ndjson$/.exec(name)?.[1];
-    if (rejected !== undefined && isSinkName(rejected)) {
-      out.rejected.push({ key, sink: rejected });
+    const sink = rejectedSinkOf(key);
+    if (sink) {
+      out.rejected.push({ key, sink });
       continue;
     }
+    // A dropped chunk was a person's decision: replaying it is a new decision, not this command's.
     if (key.includes('/dropped/')) continue;
-    const body = (await getObjectBytes(s3, bucket, key)).toString('utf8');
-    const entries = name.endsWith('.json')
-      ? [JSON.parse(body)]
-      : body
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => JSON.parse(l));
-    for (const e of entries as { record?: string; record_base64?: string; truncated?: boolean }[]) {
+    const object = decodeObject(key, (await getObjectBytes(s3, bucket, key)).toString('utf8'));
+    if (object.kind !== 'records') continue;
+    for (const entry of object.entries) {
       // A record kept only in part cannot be replayed whole; it stays for a person.
-      if (e.truncated) continue;
-      out.raw.push(e.record !== undefined ? Buffer.from(e.record) : Buffer.from(e.record_base64 ?? '', 'base64'));
+      const bytes = recordBytes(entry);
+      if (bytes) out.raw.push(bytes);
     }
   }
   return out;

@@ -10,6 +10,7 @@ import { connectIngestClient, type IngestClient } from '../../src/client/ingest-
 import { resolveSource } from '../../src/client/sources';
 import type { SluiceConfig } from '../../src/config/load';
 import type { FileRef, IngestOptions, IngestSummary } from '../../src/contracts/ingest';
+import { decodeObject } from '../../src/quarantine/format';
 import { createOpenSearch, createS3, getObjectBytes, listKeys as listKeysOf } from '../../src/shared/clients';
 import { createLogger } from '../../src/shared/log';
 import { createWorker, type WorkerOptions } from '../../src/worker/worker';
@@ -133,9 +134,9 @@ export async function sinkCounts(tenant: string) {
 export async function quarantineEntries(tenant: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (const key of (await listKeys(baseCfg.s3.quarantineBucket, `records/${tenant}/`)).sort()) {
-    const text = (await getBytes(baseCfg.s3.quarantineBucket, key)).toString('utf8');
-    if (key.endsWith('.json')) out.push(JSON.parse(text));
-    else for (const line of text.split('\n')) if (line) out.push(JSON.parse(line));
+    const object = decodeObject(key, (await getBytes(baseCfg.s3.quarantineBucket, key)).toString('utf8'));
+    if (object.kind === 'records' || object.kind === 'rejected')
+      out.push(...(object.entries as unknown as Record<string, unknown>[]));
   }
   return out;
 }

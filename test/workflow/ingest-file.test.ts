@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestSummary } from '../../src/contracts/ingest';
 import { approveUpdate, dropUpdate, statusQuery } from '../../src/contracts/messages';
 import { SINK_NAMES } from '../../src/contracts/sinks';
+import { decodeObject } from '../../src/quarantine/format';
 import { uniq } from '../helpers/env';
 import { createTimeSkippingEnv } from '../helpers/time-skipping';
 import { eventually, recordHistories, records, startMemoryWorker } from '../helpers/workflow-env';
@@ -58,16 +59,15 @@ describe('ingestFile without servers', () => {
       const [key, ...more] = w.s3.keys(w.cfg.s3.quarantineBucket, `records/${tenant}/`);
       expect(more).toEqual([]);
       expect(key).toMatch(/rejected-opensearch-chunk-000000\.ndjson$/);
-      const entries = w.s3
-        .text(w.cfg.s3.quarantineBucket, key as string)
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
-      expect(entries.map((e) => [e.line, e.stage])).toEqual([
-        [7, 'sink:opensearch'],
-        [33, 'sink:opensearch'],
+      const object = decodeObject(key as string, w.s3.text(w.cfg.s3.quarantineBucket, key as string));
+      if (object.kind !== 'rejected') throw new Error(`${key} holds ${object.kind}`);
+      const entries = object.entries;
+      expect(entries.map((e) => [e.v, e.line, e.stage])).toEqual([
+        [1, 7, 'sink:opensearch'],
+        [1, 33, 'sink:opensearch'],
       ]);
-      expect(entries[0].reason).toContain('line 7 does not fit');
+      expect(entries[0]?.reason).toContain('line 7 does not fit');
+      expect(entries[0]?.envelope.source.line).toBe(7);
     } finally {
       w.sinks.opensearch.rejectLines.clear();
     }
@@ -116,7 +116,10 @@ describe('ingestFile without servers', () => {
         `records/${tenant}/${summary.fileId}/dropped/chunk-000000.ndjson`,
       ]);
       const [audit] = w.s3.keys(q, `audit/${tenant}/`);
-      expect(JSON.parse(w.s3.text(q, audit as string))).toMatchObject({
+      const decoded = decodeObject(audit as string, w.s3.text(q, audit as string));
+      expect(decoded.kind).toBe('audit');
+      expect(decoded.kind === 'audit' && decoded.entry).toMatchObject({
+        v: 1,
         kind: 'drop',
         who: 'ops',
         why: 'index retired',

@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import type { ProcessChunkInput, ProcessChunkResult } from '../../contracts/ingest';
+import { encodeEntries, type RecordEntry, recordEntry } from '../../quarantine/format';
 import type { Logger } from '../../shared/log';
 import { normalize } from '../../transforms/envelope';
 import { getParser } from '../../transforms/parsers';
@@ -8,7 +9,6 @@ import { encodeEnvelopeLines } from '../envelope-codec';
 import { failure } from '../failures';
 import { withHeartbeat } from '../heartbeat';
 import { quarantine, staging } from '../layout';
-import { type QuarantineEntry, quarantineEntry } from '../quarantine';
 import { isBlank } from '../split/line-splitter';
 
 export interface ProcessDeps {
@@ -49,7 +49,7 @@ export function createProcessChunk(deps: ProcessDeps) {
     const ingestTime = new Date(input.ingestTime);
     // Serialized as soon as made: a chunk's envelopes as objects weigh several times their text.
     const envelopes: string[] = [];
-    const rejected: QuarantineEntry[] = [];
+    const rejected: RecordEntry[] = [];
     let records = 0;
     let lineNo = firstLine;
     let start = 0;
@@ -61,7 +61,7 @@ export function createProcessChunk(deps: ProcessDeps) {
         records += 1;
         const reject = (reason: string) =>
           rejected.push(
-            quarantineEntry(file, fileId, { stage: 'process', chunk, line: lineNo, bytes: line.length }, reason, line),
+            recordEntry(file, fileId, { stage: 'process', chunk, line: lineNo, bytes: line.length }, reason, line),
           );
         const parsed = parser.parse(line);
         if (!parsed.ok) reject(parsed.reason);
@@ -102,7 +102,7 @@ export function createProcessChunk(deps: ProcessDeps) {
         new PutObjectCommand({
           Bucket: deps.quarantineBucket,
           Key: quarantine.chunkRecords(file.tenant, fileId, chunk),
-          Body: `${rejected.map((r) => JSON.stringify(r)).join('\n')}\n`,
+          Body: encodeEntries(rejected),
           ContentType: 'application/x-ndjson',
         }),
       );

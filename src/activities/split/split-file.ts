@@ -3,11 +3,11 @@ import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
 import type { SplitInput, SplitResult } from '../../contracts/ingest';
+import { encodeEntry, recordEntry } from '../../quarantine/format';
 import type { Logger } from '../../shared/log';
 import { getParser } from '../../transforms/parsers';
 import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
-import { quarantineEntry } from '../quarantine';
 import { classifyS3Error } from '../s3-errors';
 import { isBlank, LineSplitter } from './line-splitter';
 
@@ -159,7 +159,7 @@ export function createSplitFile(deps: SplitDeps) {
         ctx.heartbeat({ chunks: c.index + 1, bytes: splitter.bytesRead });
       }
       for (const o of oversize.splice(0)) {
-        const entry = quarantineEntry(
+        const entry = recordEntry(
           file,
           fileId,
           { stage: 'split', line: o.line, offset: o.offset, bytes: o.total },
@@ -171,7 +171,7 @@ export function createSplitFile(deps: SplitDeps) {
           new PutObjectCommand({
             Bucket: deps.quarantineBucket,
             Key: quarantine.oversize(file.tenant, fileId, o.line),
-            Body: JSON.stringify(entry),
+            Body: encodeEntry(entry),
             ContentType: 'application/json',
           }),
         );
