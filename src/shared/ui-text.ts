@@ -4,6 +4,7 @@
  * Pure functions of plain data, no Node or Temporal imports: workflow code and the client both use them.
  */
 import type { AwaitingDecision, FileRef, IngestStatus, Stage } from '../contracts/ingest';
+import { perSink, SINK_NAMES, sinkActivityName } from '../contracts/sinks';
 
 /** 1234567 → "1,234,567", the same in every locale (workflow code must not depend on the host's). */
 export const grouped = (n: number) => String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -46,9 +47,7 @@ export function fileStaticDetails(file: FileRef, startedBy: string): string {
 const ACTIVITY_OF_STAGE: Record<Stage, string> = {
   split: 'splitFile',
   process: 'processChunk',
-  s3: 'sink_s3',
-  snowflake: 'sink_snowflake',
-  opensearch: 'sink_opensearch',
+  ...perSink(sinkActivityName),
 };
 
 /** "sink_opensearch chunk 12 (4,996 records)", "processChunk chunk 12", "splitFile s3://… (1.2 MiB)". */
@@ -124,7 +123,7 @@ export function currentDetails(workflowId: string, p: IngestStatus): string {
   facts.push(
     `Records: ${grouped(p.records)} read, ${grouped(p.parsed)} parsed, ${grouped(p.quarantined)} quarantined` +
       (rejected.length ? `, rejected ${rejected.map(([s, n]) => `${s} ${grouped(n)}`).join(', ')}` : ''),
-    `Written: s3 ${grouped(p.written.s3)}, snowflake ${grouped(p.written.snowflake)}, opensearch ${grouped(p.written.opensearch)}`,
+    `Written: ${SINK_NAMES.map((sink) => `${sink} ${grouped(p.written[sink])}`).join(', ')}`,
   );
   // Work that has been scheduled for a while is usually retrying (a provider down); the oldest per stage says since when.
   const oldest = new Map<Stage, string>();
