@@ -54,6 +54,15 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  deploy: {
+    versioning: boolean;
+    deploymentName: string;
+    buildId: string;
+    healthPort: number;
+    backlogNamespace: string;
+    backlogInterval: number;
+    cloudwatchEndpoint: string;
+  };
 }
 
 export interface SinkLimits {
@@ -208,6 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     problems.push(
       'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',
     );
+  }
+  if (resolved['deploy.versioning'] === true && !resolved['deploy.buildId']) {
+    problems.push('SLUICE_WORKER_BUILD_ID (deploy.buildId): required when SLUICE_WORKER_VERSIONING is on');
   }
   if (problems.length) throw new ConfigError(problems);
   return unflatten(resolved) as unknown as SluiceConfig;

@@ -1,3 +1,5 @@
+import { DEPLOY_SETTINGS } from './settings-deploy';
+
 /**
  * Every Sluice setting, once: its environment name, its key in a config file, its kind, default and meaning.
  * The loader validates against this table and the README's configuration reference is printed from it
@@ -388,6 +390,7 @@ export const SETTINGS: readonly Setting[] = [
   ...sinkSettings(),
 
   ...retrySettings(),
+  ...DEPLOY_SETTINGS,
 
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];
