@@ -14,6 +14,7 @@ import { createOpenSearch, createS3 } from '../shared/clients';
 import { SINK_NAMES } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
 import { sinkTaskQueue } from '../shared/task-queues';
+import { SHUTDOWN_GRACE_SECONDS } from './shutdown';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
@@ -76,7 +77,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     connection,
     namespace: cfg.temporal.namespace,
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
-    shutdownGraceTime: '30s' as const,
+    shutdownGraceTime: SHUTDOWN_GRACE_SECONDS * 1000,
     ...deploymentOptions(cfg),
   };
   const workers = [
