@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, HistoryAndWorkflowId } from '@temporalio/client';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowCode } from '../worker/workflow-code';
 
 export interface ReplayOutcome {
@@ -45,6 +45,7 @@ export async function replayCheck(dir: string): Promise<ReplayOutcome[]> {
       yield { workflowId, history };
     }
   };
+  quietRuntime();
   const outcomes: ReplayOutcome[] = [];
   const results = Worker.runReplayHistories({ ...workflowCode(), replayName: 'sluice-replay-check' }, histories());
   for await (const r of results) {
@@ -56,6 +57,15 @@ export async function replayCheck(dir: string): Promise<ReplayOutcome[]> {
     });
   }
   return outcomes;
+}
+
+/** The replay worker's state changes are noise in a report of pass/fail; warnings and errors still show. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // A runtime is already installed (a worker or a test in this process): keep its logger.
+  }
 }
 
 /**
