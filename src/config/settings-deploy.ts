@@ -4,7 +4,7 @@ import type { Setting } from './settings';
  * Deployment settings: worker versioning, the container's health endpoint, and the backlog publisher that feeds
  * the fleet's autoscaling. All are off or inert on the local stack.
  */
-export const DEPLOY_SETTINGS: readonly Setting[] = [
+export const DEPLOY_SETTINGS = [
   {
     key: 'deploy.versioning',
     env: 'SLUICE_WORKER_VERSIONING',
@@ -57,4 +57,4 @@ export const DEPLOY_SETTINGS: readonly Setting[] = [
     default: '',
     doc: "CloudWatch endpoint override (empty: the region's own); the region comes from AWS_REGION or SLUICE_S3_REGION.",
   },
-];
+] as const satisfies readonly Setting[];

@@ -3,9 +3,8 @@ import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-s
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { SluiceConfig } from '../config/load';
-import { SINK_NAMES } from '../shared/ingest-types';
+import { SINK_NAMES, sinkTaskQueue } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
-import { sinkTaskQueue } from '../shared/task-queues';
 
 const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
 type WorkflowService = Connection['workflowService'];
