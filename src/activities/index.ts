@@ -3,6 +3,7 @@ import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
 import { createDecisionActivities } from './decisions';
+import { createScanActivities } from './intake/scan-activities';
 import { createProcessChunk } from './process/process-chunk';
 import { createReplayRejected } from './replay-rejected';
 import { createSinkChunk, sinkActivityName } from './sink-chunk';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...sinkActivities,
     ...createDecisionActivities(common),
     replayRejected: createReplayRejected({ s3: deps.s3, quarantineBucket: common.quarantineBucket, sinks: deps.sinks }),
+    ...createScanActivities({ cfg: deps.cfg, s3: deps.s3, log: deps.log }),
   };
 }
 

@@ -46,12 +46,9 @@ export interface StageWaiting {
   nextAttemptAt?: string;
 }
 
-export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
-  const uiLink = (id: string) =>
-    `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  const defaults = {
+/** The options every started ingest carries, from configuration (the CLI, the intake and scans alike). */
+export function defaultIngestOptions(cfg: SluiceConfig) {
+  return {
     chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
     maxRecordBytes: cfg.pipeline.maxRecordBytes,
     maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
@@ -60,6 +57,14 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     chunksPerRun: cfg.pipeline.chunksPerRun,
     retry: cfg.retry,
   };
+}
+
+export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
+  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const uiLink = (id: string) =>
+    `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
+  const defaults = defaultIngestOptions(cfg);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);

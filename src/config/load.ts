@@ -17,6 +17,7 @@ export interface SluiceConfig {
     opensearchUser: string;
     fakesnowPort: number;
     startTimeout: number;
+    sqsPort: number;
   };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   s3: {
@@ -54,6 +55,21 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  sqs: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+  intake: {
+    queue: string;
+    deadLetterQueue: string;
+    maxReceiveCount: number;
+    visibilityTimeout: number;
+    concurrency: number;
+    routes: string;
+    httpPort: number;
+    webhookToken: string;
+    scanInterval: number;
+    scanOverlap: number;
+    scanPagesPerRun: number;
+    backfillRate: number;
+  };
 }
 
 export interface SinkLimits {

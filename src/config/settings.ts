@@ -1,3 +1,5 @@
+import { INTAKE_SETTINGS } from './settings-intake';
+
 /**
  * Every Sluice setting, once: its environment name, its key in a config file, its kind, default and meaning.
  * The loader validates against this table and the README's configuration reference is printed from it
@@ -388,6 +390,8 @@ export const SETTINGS: readonly Setting[] = [
   ...sinkSettings(),
 
   ...retrySettings(),
+
+  ...INTAKE_SETTINGS,
 
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];
