@@ -1,4 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Client } from '@temporalio/client';
 import { workflowIdFor } from '../../src/client/workflow-id';
@@ -49,33 +53,41 @@ export async function peekAll(sqs: SQSClient, queueUrl: string): Promise<{ body:
  */
 export function curlPut(bucket: string, key: string, body: string): string {
   const url = `${baseCfg.s3.endpoint}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  const r = spawnSync(
-    'curl',
-    [
-      '-sS',
-      '--fail-with-body',
-      '-D',
-      '-',
-      '-o',
-      '/dev/null',
-      '--aws-sigv4',
-      `aws:amz:${baseCfg.s3.region}:s3`,
-      '--user',
-      `${baseCfg.s3.accessKeyId}:${baseCfg.s3.secretAccessKey}`,
-      '-X',
-      'PUT',
-      '--data-binary',
-      '@-',
-      '-H',
-      'content-type: application/x-ndjson',
-      url,
-    ],
-    { input: body, encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`curl PUT ${url} failed: ${r.stderr} ${r.stdout}`);
-  const etag = /^etag:\s*"?([^"\r\n]+)"?/im.exec(r.stdout)?.[1];
-  if (!etag) throw new Error(`curl PUT ${url}: no ETag in ${r.stdout}`);
-  return etag;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-curl-'));
+  const file = path.join(dir, 'body');
+  writeFileSync(file, body);
+  try {
+    const r = spawnSync(
+      'curl',
+      [
+        '-sS',
+        '--fail-with-body',
+        '-D',
+        '-',
+        '-o',
+        '/dev/null',
+        '--aws-sigv4',
+        `aws:amz:${baseCfg.s3.region}:s3`,
+        '--user',
+        `${baseCfg.s3.accessKeyId}:${baseCfg.s3.secretAccessKey}`,
+        // S3 signs the payload's hash; curl leaves computing it to the caller.
+        '-H',
+        `x-amz-content-sha256: ${createHash('sha256').update(body).digest('hex')}`,
+        '-H',
+        'content-type: application/x-ndjson',
+        '-T',
+        file,
+        url,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`curl PUT ${url} failed: ${r.stderr} ${r.stdout}`);
+    const etag = /^etag:\s*"?([^"\r\n]+)"?/im.exec(r.stdout)?.[1];
+    if (!etag) throw new Error(`curl PUT ${url}: no ETag in ${r.stdout}`);
+    return etag;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Waits until the ingest workflow of a file exists; returns how long that took. */
