@@ -7,7 +7,7 @@ export const scanProgressQuery = defineQuery<ScanProgress>('scanProgress');
 
 const listing = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '60 seconds',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 

@@ -123,6 +123,8 @@ export function createScanActivities(deps: ScanDeps) {
       const spacing = input.ratePerSecond ? 1000 / input.ratePerSecond : 0;
       const temporal = await client();
       let nextAt = Date.now();
+      // What a retried attempt resumes from: the last key started and the counts so far.
+      let progressMark = resumed;
       for (const o of contents) {
         if (!o.Key || !o.ETag || (resumed && o.Key <= resumed.after)) continue;
         const modified = o.LastModified?.getTime() ?? 0;
@@ -131,8 +133,11 @@ export function createScanActivities(deps: ScanDeps) {
         if (!routed) continue;
         counts.matched += 1;
         if (spacing) {
-          const wait = nextAt - Date.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          // Short sleeps with heartbeats between: at a slow rate a dead worker is still noticed within seconds.
+          for (let wait = nextAt - Date.now(); wait > 0; wait = nextAt - Date.now()) {
+            await new Promise((r) => setTimeout(r, Math.min(wait, 2000)));
+            ctx.heartbeat(progressMark);
+          }
           nextAt = Math.max(nextAt, Date.now() - spacing) + spacing;
         }
         const outcome = await startOnce(temporal, cfg, {
@@ -144,7 +149,8 @@ export function createScanActivities(deps: ScanDeps) {
         });
         if (outcome === 'started') counts.started += 1;
         else counts.alreadyStarted += 1;
-        ctx.heartbeat({ after: o.Key, counts });
+        progressMark = { after: o.Key, counts: { ...counts } };
+        ctx.heartbeat(progressMark);
       }
       const last = contents[contents.length - 1]?.Key;
       return { ...counts, nextStartAfter: page.IsTruncated && last ? last : undefined };
