@@ -13,7 +13,7 @@ import { runsOf } from '../helpers/intake';
  * `sluice backfill` as an operator runs it, against `sluice worker` as its own process, which is killed with
  * SIGKILL mid-backfill and started again. Sizes are CI-sized; SLUICE_TEST_BACKFILL_FILES / _RATE raise them.
  */
-const FILES = Number(process.env.SLUICE_TEST_BACKFILL_FILES ?? 40);
+const FILES = Number(process.env.SLUICE_TEST_BACKFILL_FILES ?? 30);
 const RATE = Number(process.env.SLUICE_TEST_BACKFILL_RATE ?? 8);
 
 const cleanups: (() => Promise<unknown>)[] = [];

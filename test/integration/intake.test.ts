@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
 import { type RunningIntake, startIntake } from '../../src/intake/intake';
+import { SCAN_SCHEDULE_ID } from '../../src/intake/scan-schedule';
 import type { FileRef, IngestSummary } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import type { ScanInput, ScanProgress } from '../../src/shared/scan-types';
@@ -15,7 +16,7 @@ import { curlPut, intakeConfig, peekAll, runsOf, sendBody, waitForWorkflow } fro
  * Files that start themselves, on the real local stack: MinIO's webhook → the intake's HTTP endpoint → ElasticMQ
  * → the intake → Temporal → a worker → S3, Snowflake and OpenSearch. Each test uses its own tenant and prefix.
  */
-const FILES_WHILE_DOWN = Number(process.env.SLUICE_TEST_INTAKE_FILES ?? 30);
+const FILES_WHILE_DOWN = Number(process.env.SLUICE_TEST_INTAKE_FILES ?? 20);
 const PAUSE_MS = Number(process.env.SLUICE_TEST_INTAKE_PAUSE_MS ?? 5_000);
 
 const w = useWorker();
@@ -51,6 +52,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await temporal?.schedule
+    .getHandle(SCAN_SCHEDULE_ID)
+    .delete()
+    .catch(() => undefined);
   await intake?.stop();
   ctx?.sqs.destroy();
   await temporal?.connection.close();
@@ -256,6 +261,28 @@ describe('intake: files start themselves', () => {
       opensearch: 12,
       snowflake: { rows: 12, distinct: 12 },
     });
+  });
+  it("keeps a Temporal Schedule that runs the scan with the intake's routes; a triggered run finds everything started", async () => {
+    const schedule = temporal.schedule.getHandle(SCAN_SCHEDULE_ID);
+    const before = await schedule.describe();
+    expect(before.action.type).toBe('startWorkflow');
+    if (before.action.type !== 'startWorkflow') return;
+    expect(before.action.workflowType).toBe('scanObjects');
+    const args = before.action.args as [ScanInput];
+    expect(args[0].routes.map((r) => r.rule)).toEqual(intake.routes.map((r) => r.rule));
+    const seen = before.info.recentActions.length;
+    await schedule.trigger();
+    let runId: string | undefined;
+    for (let i = 0; i < 100 && !runId; i++) {
+      const d = await schedule.describe();
+      runId = d.info.recentActions.length > seen ? d.info.recentActions.at(-1)?.action.workflow.workflowId : undefined;
+      if (!runId) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!runId) throw new Error('the triggered scan did not start');
+    const scan = (await temporal.workflow.getHandle(runId).result()) as ScanProgress;
+    // Every object of this file's routes was already started by a notification or the scans above.
+    expect(scan.matched).toBeGreaterThanOrEqual(FILES_WHILE_DOWN + 3);
+    expect(scan).toMatchObject({ started: 0, alreadyStarted: scan.matched, done: true });
   });
 });
 
