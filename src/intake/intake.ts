@@ -24,7 +24,13 @@ export interface RunningIntake {
  * Its own process, not part of `sluice worker`: one or two intakes serve a fleet of any size, it needs SQS rights
  * and no sink credentials, and a stuck queue or a flood of notifications never takes a worker's slots.
  */
-export async function startIntake(cfg: SluiceConfig, opts: { log?: Logger } = {}): Promise<RunningIntake> {
+export async function startIntake(
+  cfg: SluiceConfig,
+  opts: {
+    log?: Logger /** false: leave the scan's Schedule alone (a bench, a second intake). */;
+    schedule?: boolean;
+  } = {},
+): Promise<RunningIntake> {
   const log = opts.log ?? createLogger(cfg.log.level, { component: 'intake' });
   const routes = parseRoutes(cfg.intake.routes);
   if (!routes.length)
@@ -34,7 +40,7 @@ export async function startIntake(cfg: SluiceConfig, opts: { log?: Logger } = {}
   const connection = await Connection.connect({ address: cfg.temporal.address });
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const stats = newStats();
-  if (routes.length) await ensureScanSchedule(client, cfg, routes, log);
+  if (routes.length && opts.schedule !== false) await ensureScanSchedule(client, cfg, routes, log);
   let server: Server | undefined;
   if (cfg.intake.httpPort)
     server = await startWebhook({

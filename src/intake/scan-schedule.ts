@@ -26,24 +26,25 @@ export async function ensureScanSchedule(
   cfg: SluiceConfig,
   routes: readonly Route[],
   log: Logger,
+  scheduleId = SCAN_SCHEDULE_ID,
 ): Promise<void> {
   const args: [ScanInput] = [
-    { kind: 'scan', routes: routes.map(toScanRoute), pagesPerRun: cfg.intake.scanPagesPerRun },
+    { kind: 'scan', name: scheduleId, routes: routes.map(toScanRoute), pagesPerRun: cfg.intake.scanPagesPerRun },
   ];
   const action = {
     type: 'startWorkflow' as const,
     workflowType: SCAN_WORKFLOW,
-    workflowId: 'scan',
+    workflowId: scheduleId,
     taskQueue: cfg.temporal.taskQueue,
     args,
   };
   const spec = { intervals: [{ every: cfg.intake.scanInterval }] };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: cfg.intake.scanInterval };
   try {
-    await client.schedule.create({ scheduleId: SCAN_SCHEDULE_ID, spec, action, policies });
-    log.info('reconciliation scan scheduled', { schedule: SCAN_SCHEDULE_ID, every: cfg.intake.scanInterval });
+    await client.schedule.create({ scheduleId, spec, action, policies });
+    log.info('reconciliation scan scheduled', { schedule: scheduleId, every: cfg.intake.scanInterval });
   } catch (e) {
     if (!(e instanceof ScheduleAlreadyRunning)) throw e;
-    await client.schedule.getHandle(SCAN_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action, policies }));
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action, policies }));
   }
 }

@@ -47,6 +47,8 @@ export interface ScanCursor {
 
 export interface ScanInput {
   kind: 'scan' | 'backfill';
+  /** A scan's name (its Schedule's id): each keeps its own watermark. */
+  name?: string;
   routes: ScanRoute[];
   window?: ScanWindow;
   /** Starts per second (backfill); a scan starts as fast as Temporal takes them. */

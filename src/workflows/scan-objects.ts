@@ -31,7 +31,7 @@ export async function scanObjects(input: ScanInput): Promise<ScanProgress> {
       };
   setHandler(scanProgressQuery, () => progress);
   let window = input.window;
-  if (input.kind === 'scan' && !window) window = await listing.beginScan();
+  if (input.kind === 'scan' && !window) window = await listing.beginScan(input.name ?? 'scan');
   const cursor: ScanCursor = input.resume?.cursor ?? { route: 0, prefix: 0 };
   let prefixes = input.resume?.prefixes;
   if (input.kind === 'backfill' && progress.total === undefined) {
@@ -70,7 +70,8 @@ export async function scanObjects(input: ScanInput): Promise<ScanProgress> {
       } while (cursor.startAfter !== undefined);
     }
   }
-  if (input.kind === 'scan' && window?.until) await listing.saveWatermark(window.until);
+  if (input.kind === 'scan' && window?.until)
+    await listing.saveWatermark({ name: input.name ?? 'scan', watermark: window.until });
   progress.done = true;
   return progress;
 }

@@ -13,7 +13,7 @@ export interface ScanDeps {
   log: Logger;
 }
 
-const WATERMARK_KEY = 'intake/scan-watermark.json';
+const watermarkKey = (name: string) => `intake/scan-watermark/${encodeURIComponent(name)}.json`;
 const DAY = 86_400_000;
 
 /** A Temporal client opened on first use: only workers that run scans or backfills need one. */
@@ -38,10 +38,10 @@ export function createScanActivities(deps: ScanDeps) {
 
   return {
     /** The window a scheduled scan covers: from its watermark (less the overlap) to now. */
-    async beginScan(): Promise<ScanWindow> {
+    async beginScan(name: string): Promise<ScanWindow> {
       const until = new Date().toISOString();
       try {
-        const obj = await s3.send(new GetObjectCommand({ Bucket: cfg.s3.stagingBucket, Key: WATERMARK_KEY }));
+        const obj = await s3.send(new GetObjectCommand({ Bucket: cfg.s3.stagingBucket, Key: watermarkKey(name) }));
         const { watermark } = JSON.parse(
           await (obj.Body as { transformToString(): Promise<string> }).transformToString(),
         ) as {
@@ -56,11 +56,12 @@ export function createScanActivities(deps: ScanDeps) {
     },
 
     /** Records how far a finished scan got; the next starts there (less the overlap). */
-    async saveWatermark(watermark: string): Promise<void> {
+    async saveWatermark(input: { name: string; watermark: string }): Promise<void> {
+      const { name, watermark } = input;
       await s3.send(
         new PutObjectCommand({
           Bucket: cfg.s3.stagingBucket,
-          Key: WATERMARK_KEY,
+          Key: watermarkKey(name),
           Body: JSON.stringify({ watermark, savedAt: new Date().toISOString() }),
           ContentType: 'application/json',
         }),
