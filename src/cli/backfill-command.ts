@@ -2,11 +2,11 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { parseS3Uri } from '../client/sources';
 import { loadConfig } from '../config/load';
+import type { ScanInput, ScanProgress } from '../contracts/scan';
+import { SCAN_WORKFLOW, scanProgressQuery } from '../contracts/scan-messages';
 import { parseRoutes } from '../intake/routes';
 import { toScanRoute } from '../intake/scan-schedule';
-import type { ScanInput, ScanProgress } from '../shared/scan-types';
 import { knownLogTypes } from '../transforms/parsers';
-import { scanProgressQuery } from '../workflows/scan-objects';
 import { UsageError } from './errors';
 import { TENANT_PATTERN } from './ingest-command';
 
@@ -88,7 +88,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   try {
     const client = new Client({ connection, namespace: cfg.temporal.namespace });
     try {
-      await client.workflow.start('scanObjects', {
+      await client.workflow.start(SCAN_WORKFLOW, {
         taskQueue: cfg.temporal.taskQueue,
         workflowId,
         args: [input],

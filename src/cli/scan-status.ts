@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import type { ScanProgress } from '../shared/scan-types';
-import { scanProgressQuery } from '../workflows/scan-objects';
+import type { ScanProgress } from '../contracts/scan';
+import { scanProgressQuery } from '../contracts/scan-messages';
 import { formatScanProgress } from './backfill-command';
 import { UsageError } from './errors';
 

@@ -4,7 +4,7 @@ import type { Setting } from './settings';
  * Files that start themselves: the SQS queue S3 notifications arrive on, the routing rules that turn an object into
  * a tenant and log type, the MinIO webhook endpoint of the local stack, the reconciliation scan and backfills.
  */
-export const INTAKE_SETTINGS: readonly Setting[] = [
+export const INTAKE_SETTINGS = [
   {
     key: 'stack.sqsPort',
     env: 'SLUICE_SQS_PORT',
@@ -134,4 +134,4 @@ export const INTAKE_SETTINGS: readonly Setting[] = [
     min: 0.01,
     doc: 'Default ingests a backfill starts per second (`sluice backfill --rate` overrides it).',
   },
-];
+] as const satisfies readonly Setting[];

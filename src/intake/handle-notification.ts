@@ -1,4 +1,4 @@
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
 import type { Logger } from '../shared/log';
 import { type IntakeStats, remember } from './intake-stats';
 import { type ObjectArrival, parseNotification, UnusableNotification } from './notifications';

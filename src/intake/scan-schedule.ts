@@ -1,11 +1,11 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
+import type { ScanInput, ScanRoute } from '../contracts/scan';
+import { SCAN_WORKFLOW } from '../contracts/scan-messages';
 import type { Logger } from '../shared/log';
-import type { ScanInput, ScanRoute } from '../shared/scan-types';
 import type { Route } from './routes';
 
 export const SCAN_SCHEDULE_ID = 'sluice-intake-scan';
-export const SCAN_WORKFLOW = 'scanObjects';
 
 export const toScanRoute = (r: Route): ScanRoute => ({
   rule: r.rule,

@@ -2,8 +2,8 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { defaultIngestOptions } from '../client/ingest-client';
 import { workflowIdFor } from '../client/workflow-id';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef, IngestInput } from '../shared/ingest-types';
-import { INGEST_WORKFLOW } from '../workflows/definitions';
+import type { FileRef, IngestInput } from '../contracts/ingest';
+import { INGEST_WORKFLOW } from '../contracts/messages';
 
 export type StartOutcome = 'started' | 'already started';
 

@@ -1,9 +1,7 @@
-import { continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ScanCursor, ScanInput, ScanProgress } from '../shared/scan-types';
-
-/** Progress of a scan or backfill: counts, rate and ETA come from it (`sluice status`, `sluice backfill`). */
-export const scanProgressQuery = defineQuery<ScanProgress>('scanProgress');
+import type { ScanCursor, ScanInput, ScanProgress } from '../contracts/scan';
+import { scanProgressQuery } from '../contracts/scan-messages';
 
 const listing = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',

@@ -7,8 +7,8 @@ import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-
 import type { Client } from '@temporalio/client';
 import { workflowIdFor } from '../../src/client/workflow-id';
 import type { SluiceConfig } from '../../src/config/load';
+import type { FileRef } from '../../src/contracts/ingest';
 import { createSqs, ensureIntakeQueues, type IntakeQueues } from '../../src/intake/sqs';
-import type { FileRef } from '../../src/shared/ingest-types';
 import { cfg as baseCfg, uniq } from './env';
 
 /** The intake's settings for one test file: its own queues and routes, the stack's webhook port. */

@@ -2,7 +2,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
-import type { ScanProgress } from '../../src/shared/scan-types';
+import type { ScanProgress } from '../../src/contracts/scan';
 import { chaosEnv, sleep, WorkerProcess } from '../helpers/chaos';
 import { runSluice } from '../helpers/cli';
 import { cfg as baseCfg } from '../helpers/env';

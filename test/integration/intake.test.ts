@@ -2,11 +2,11 @@ import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
+import type { FileRef, IngestSummary } from '../../src/contracts/ingest';
+import type { ScanInput, ScanProgress } from '../../src/contracts/scan';
 import { type RunningIntake, startIntake } from '../../src/intake/intake';
 import { SCAN_SCHEDULE_ID } from '../../src/intake/scan-schedule';
-import type { FileRef, IngestSummary } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
-import type { ScanInput, ScanProgress } from '../../src/shared/scan-types';
 import { EVENTBRIDGE_OBJECT_CREATED, eventBridgeEvent, S3_TEST_EVENT, s3Event } from '../fixtures/s3-notifications';
 import { cfg as baseCfg, uniq } from '../helpers/env';
 import { s3, sinkCounts, useWorker } from '../helpers/ingest';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatScanProgress, parseRate, parseWhen } from '../../src/cli/backfill-command';
+import type { FileRef } from '../../src/contracts/ingest';
 import { handleNotification } from '../../src/intake/handle-notification';
 import { newStats } from '../../src/intake/intake-stats';
 import { parseRoutes } from '../../src/intake/routes';
-import type { FileRef } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import { S3_TEST_EVENT, s3Event } from '../fixtures/s3-notifications';
 

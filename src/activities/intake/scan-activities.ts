@@ -2,10 +2,10 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../../config/load';
+import type { ScanPageInput, ScanPageResult, ScanRoute, ScanWindow } from '../../contracts/scan';
 import { parseRoutes, type Route, routeOf } from '../../intake/routes';
 import { startOnce } from '../../intake/start-once';
 import type { Logger } from '../../shared/log';
-import type { ScanPageInput, ScanPageResult, ScanRoute, ScanWindow } from '../../shared/scan-types';
 
 export interface ScanDeps {
   cfg: SluiceConfig;
