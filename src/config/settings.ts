@@ -1,4 +1,5 @@
 import { INTAKE_SETTINGS } from './settings-intake';
+import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
 import { SINK_LIMIT_SETTINGS, SINK_SETTINGS } from './settings-sinks';
 import { STACK_SETTINGS } from './settings-stack';
@@ -209,6 +210,7 @@ export const SETTINGS = [
   },
   ...SINK_LIMIT_SETTINGS,
   ...RETRY_SETTINGS,
+  ...PROGRESS_SETTINGS,
   ...INTAKE_SETTINGS,
   {
     key: 'log.level',
