@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { datePrefixes } from '../../src/activities/intake/scan-activities';
 import { formatScanProgress, parseRate, parseWhen } from '../../src/cli/backfill-command';
 import type { FileRef } from '../../src/contracts/ingest';
 import { handleNotification } from '../../src/intake/handle-notification';
@@ -96,5 +97,20 @@ describe('backfill options and progress', () => {
       'listed 1000, matching 900, started 150, already done 50, 20.0/s (limit 20/s), ETA 35s',
     );
     expect(formatScanProgress({ ...p, done: true, runs: 3 }, 20, now)).toMatch(/, done, runs 3$/);
+  });
+});
+
+describe('time-partitioned listing', () => {
+  it('lists only the days of the window, as deep as dates reach', () => {
+    const window = { since: '2026-11-24T23:30:00Z', until: '2026-11-26T00:10:00Z' };
+    expect(datePrefixes(window, ['{yyyy}/', '{mm}/', '{dd}/'])).toEqual(['2026/11/24/', '2026/11/25/', '2026/11/26/']);
+    expect(datePrefixes(window, ['dt={yyyy}-{mm}-{dd}/', '{hh}/', 'x'])).toEqual([
+      'dt=2026-11-24/',
+      'dt=2026-11-25/',
+      'dt=2026-11-26/',
+    ]);
+    expect(
+      datePrefixes({ since: '2026-12-31T22:00:00Z', until: '2027-01-01T01:00:00Z' }, ['{yyyy}/', '{mm}/', '*/']),
+    ).toEqual(['2026/12/', '2027/01/']);
   });
 });

@@ -82,8 +82,8 @@ export function createScanActivities(deps: ScanDeps) {
           prefixes = prefixes.map((p) => p + part);
           continue;
         }
-        if (part.startsWith('{yyyy}') && window?.since) {
-          prefixes = prefixes.flatMap((p) => datePrefixes(window, parts, part).map((d) => p + d));
+        if (part.includes('{yyyy}') && window?.since) {
+          prefixes = prefixes.flatMap((p) => datePrefixes(window, parts.slice(parts.indexOf(part))).map((d) => p + d));
           return prefixes;
         }
         if (part === '*/') {
@@ -195,18 +195,24 @@ async function commonPrefixes(s3: S3Client, bucket: string, prefix: string): Pro
   return out;
 }
 
-/** `yyyy/mm/dd/` (or as deep as the pattern goes) for every day the window touches. */
-function datePrefixes(window: ScanWindow, parts: string[], first: string): string[] {
+/**
+ * The listing prefixes for every day the window touches: the pattern's parts from its `{yyyy}` on, dates filled
+ * in, up to the first part a date cannot fill (a wildcard, an hour); the route's pattern filters what is below.
+ */
+export function datePrefixes(window: ScanWindow, parts: readonly string[]): string[] {
   const from = Date.parse(window.since as string);
   const to = window.until ? Date.parse(window.until) : Date.now();
-  const at = parts.indexOf(first);
-  const dated = parts.slice(at).filter((p) => /\{(yyyy|mm|dd)\}/.test(p));
+  const fixed: string[] = [];
+  for (const p of parts) {
+    if (/\*|\{hh\}/.test(p)) break;
+    fixed.push(p);
+  }
   const out = new Set<string>();
   for (let t = Math.floor(from / DAY) * DAY; t <= to; t += DAY) {
     const d = new Date(t).toISOString();
     const fill = (p: string) =>
       p.replace('{yyyy}', d.slice(0, 4)).replace('{mm}', d.slice(5, 7)).replace('{dd}', d.slice(8, 10));
-    out.add(dated.map(fill).join(''));
+    out.add(fixed.map(fill).join(''));
   }
   return [...out];
 }
