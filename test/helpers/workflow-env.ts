@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig, type SluiceConfig } from '../../src/config/load';
 import type { FileRef, IngestInput, IngestOptions } from '../../src/contracts/ingest';
@@ -80,28 +81,21 @@ export async function eventually<T>(
   throw new Error(`condition not met after ${tries} steps of ${stepMs} ms server time`);
 }
 
-const History = temporal.api.history.v1.History;
-
 /**
- * A history as fixture JSON: protobufjs's object form (64-bit numbers and enums as strings, bytes as base64).
- * Not the SDK's historyToJSON: here @temporalio/common resolves protobufjs 8 while @temporalio/proto's messages are
- * protobufjs 7, and its toJson/fromJson refuse them ("type must be a Type").
+ * Temporal's JSON history form (as `temporal workflow show -o json` writes it, and src/ops/replay-check.ts reads).
+ * Loaded with Node's own require: through vitest's module loader, @temporalio/common's protobufjs and the client's
+ * history messages do not match ("type must be a Type").
  */
-export function historyToFixture(history: temporal.api.history.v1.IHistory): string {
-  const object = History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String });
-  return JSON.stringify(object, null, 1);
-}
+const { historyToJSON } = createRequire(__filename)(
+  '@temporalio/common/lib/proto-utils',
+) as typeof import('@temporalio/common/lib/proto-utils');
 
-export function historyFromFixture(json: string): temporal.api.history.v1.History {
-  return History.fromObject(JSON.parse(json));
-}
-
-/** Where replay fixtures live: histories of representative runs, replayed by test/workflow/replay.test.ts. */
+/** Where replay fixtures live (with the ones `sluice replay-check --record` took): test/unit/replay-check.test.ts replays them. */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 
 /**
  * With SLUICE_RECORD_HISTORIES=1, writes the history of every run of a finished workflow to
- * test/fixtures/histories/<name>[-run<N>].json (see README, "Replay safety").
+ * test/fixtures/histories/workflow-<name>[-run<N>].json (see README, "Replay safety").
  */
 export async function recordHistories(
   env: TestWorkflowEnvironment,
@@ -116,12 +110,12 @@ export async function recordHistories(
     const history: temporal.api.history.v1.IHistory = await env.client.workflow
       .getHandle(handle.workflowId, runId)
       .fetchHistory();
-    runs.push(historyToFixture(history));
+    runs.push(historyToJSON(history as temporal.api.history.v1.History));
     const last: temporal.api.history.v1.IHistoryEvent | undefined = history.events?.[history.events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   runs.forEach((json, i) => {
-    const file = runs.length > 1 ? `${name}-run${i + 1}.json` : `${name}.json`;
+    const file = runs.length > 1 ? `workflow-${name}-run${i + 1}.json` : `workflow-${name}.json`;
     writeFileSync(path.join(HISTORIES_DIR, file), `${json}\n`);
   });
 }
