@@ -1,11 +1,11 @@
 import type { API } from '@opensearch-project/opensearch';
 import { readChunkEnvelopes } from '../src/activities/envelope-codec';
-import { indexNameOf, indexTemplate } from '../src/activities/sinks/opensearch/sink';
+import { bulkOp, DEFAULT_MAX_BULK_BYTES, indexTemplate } from '../src/activities/sinks/opensearch/sink';
 import type { BenchContext } from './bench-context';
 import { deleteIndices } from './cleanup';
 
 /** As the OpenSearch sink's default: one `_bulk` body holds up to 5 MiB. */
-const MAX_BULK_BYTES = 5 * 1024 * 1024;
+const MAX_BULK_BYTES = DEFAULT_MAX_BULK_BYTES;
 /** Bodies are held in memory before timing; past this much, the rest of the file's chunks are left out. */
 const BODY_BUDGET_BYTES = 1024 * 1024 * 1024;
 
@@ -25,7 +25,7 @@ export interface RawBulkResult {
 
 /**
  * The same documents the pipeline indexed: the envelopes the process stage left in staging, which the sink
- * reads and sends, serialized the way the sink does (action line with _id = row_id, then the envelope) and cut
+ * reads and sends, serialized by the sink's own bulkOp (action line with _id = row_id, then the envelope) and cut
  * the same way (5 MiB bodies). All bodies are built before the clock starts: only `_bulk` is timed.
  */
 async function buildBodies(ctx: BenchContext, fileId: string, chunks: number, scratchPrefix: string) {
@@ -43,9 +43,8 @@ async function buildBodies(ctx: BenchContext, fileId: string, chunks: number, sc
   let chunk = 0;
   for (; chunk < chunks && bodyBytes < BODY_BUDGET_BYTES; chunk++) {
     for (const e of await readChunkEnvelopes(ctx.s3, ctx.cfg.s3.stagingBucket, fileId, chunk)) {
-      const index = indexNameOf(scratchPrefix, e);
+      const { index, body: op } = bulkOp(scratchPrefix, e);
       indices.add(index);
-      const op = `${JSON.stringify({ index: { _index: index, _id: e.row_id } })}\n${JSON.stringify(e)}\n`;
       const size = Buffer.byteLength(op);
       if (group.length && groupBytes + size > MAX_BULK_BYTES) flush();
       group.push(op);

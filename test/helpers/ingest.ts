@@ -6,6 +6,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { createGzip, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll } from 'vitest';
+import { tableName } from '../../src/activities/sinks/snowflake/sink';
 import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
 import { resolveSource } from '../../src/client/sources';
 import type { SluiceConfig } from '../../src/config/load';
@@ -114,7 +115,7 @@ export async function countInOpenSearch(tenant: string): Promise<number> {
 }
 
 export function countsInSnowflake(tenant: string): { rows: number; distinct: number } {
-  const table = `${baseCfg.snowflake.database}.${baseCfg.snowflake.schema}.${baseCfg.snowflake.table}`;
+  const table = tableName(baseCfg.snowflake);
   const [row] = snowflakeQueryViaPython(
     `SELECT COUNT(*) AS N, COUNT(DISTINCT ROW_ID) AS D FROM ${table} WHERE TENANT = '${tenant.replace(/'/g, "''")}'`,
   );

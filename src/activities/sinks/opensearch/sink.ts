@@ -17,7 +17,7 @@ export interface OpenSearchSinkDeps {
   maxThrottledWaitMs?: number;
 }
 
-const DEFAULT_MAX_BULK_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_MAX_BULK_BYTES = 5 * 1024 * 1024;
 // Short enough that a long push-back shows up as a retrying attempt in `sluice status` within a minute.
 const DEFAULT_MAX_THROTTLED_WAIT_MS = 30_000;
 const MAX_INDEX_NAME_BYTES = 255;
@@ -81,11 +81,22 @@ export function indexNameOf(prefix: string, e: Envelope): string {
   return `${prefix}-${e.tenant}-${e.log_type}-${day}`.toLowerCase().replace(FORBIDDEN, '_');
 }
 
-interface BulkOp {
+export interface BulkOp {
   index: string;
   rowId: string;
   /** Action and document lines, newline-terminated. */
   body: string;
+}
+
+/** One envelope as a `_bulk` index operation; also what the bench sends, so both serialize alike. */
+export function bulkOp(indexPrefix: string, e: Envelope): BulkOp {
+  const index = indexNameOf(indexPrefix, e);
+  if (Buffer.byteLength(index) > MAX_INDEX_NAME_BYTES) {
+    throw new PermanentSinkError('opensearch', `index name longer than 255 bytes: ${index}`, 'InvalidIndexName');
+  }
+  // _id = row_id: writing the row again replaces the document instead of adding one.
+  const action = JSON.stringify({ index: { _index: index, _id: e.row_id } });
+  return { index, rowId: e.row_id, body: `${action}\n${JSON.stringify(e)}\n` };
 }
 
 export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
@@ -157,23 +168,13 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
     }
   }
 
-  function toOp(e: Envelope): BulkOp {
-    const index = indexNameOf(indexPrefix, e);
-    if (Buffer.byteLength(index) > MAX_INDEX_NAME_BYTES) {
-      throw new PermanentSinkError('opensearch', `index name longer than 255 bytes: ${index}`, 'InvalidIndexName');
-    }
-    // _id = row_id: writing the row again replaces the document instead of adding one.
-    const action = JSON.stringify({ index: { _index: index, _id: e.row_id } });
-    return { index, rowId: e.row_id, body: `${action}\n${JSON.stringify(e)}\n` };
-  }
-
   /** Sends each byte-capped group as soon as it is full: at most one group of a chunk is held as bulk text. */
   async function write(batch: EnvelopeBatch): Promise<SinkWriteResult> {
     let written = 0;
     let group: BulkOp[] = [];
     let bytes = 0;
     for (const e of batch.envelopes) {
-      const op = toOp(e);
+      const op = bulkOp(indexPrefix, e);
       const size = Buffer.byteLength(op.body);
       if (group.length > 0 && bytes + size > maxBulkBytes) {
         written += await sendWithRetries(group);
