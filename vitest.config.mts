@@ -30,6 +30,8 @@ export default defineConfig({
           testTimeout: 120_000,
           // Bundling the workflow code and starting the Java server take a while on a busy machine.
           hookTimeout: 300_000,
+          // One file at a time: each starts a JVM test server and bundles workflow code.
+          fileParallelism: false,
           pool: 'forks',
         },
       },

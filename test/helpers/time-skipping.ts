@@ -38,9 +38,7 @@ function quietRuntime(): void {
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const launcher = await testServerLauncher();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: launcher } },
-  });
+  const env = await startServer(launcher);
   try {
     await env.connection.operatorService.addSearchAttributes({
       namespace: 'default',
@@ -53,6 +51,19 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     throw e;
   }
   return env;
+}
+
+/** The SDK waits 5 s for the JVM to listen; on a loaded machine that can fall short, so it gets three tries. */
+async function startServer(launcher: string, tries = 3): Promise<TestWorkflowEnvironment> {
+  for (let i = 1; ; i++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: launcher } },
+      });
+    } catch (e) {
+      if (i >= tries || !/did not start/.test((e as Error).message)) throw e;
+    }
+  }
 }
 
 function indexedValueType(type: 'Keyword' | 'Datetime') {
