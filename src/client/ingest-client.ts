@@ -1,6 +1,8 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
+import { connectTemporal } from '../shared/temporal-connection';
 import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
 import { workflowIdFor } from './workflow-id';
 
@@ -47,8 +49,13 @@ export interface StageWaiting {
 }
 
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const connection = await connectTemporal(cfg.temporal);
+  const dataConverter = sluiceDataConverter(cfg.codec);
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
   const defaults = {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { SinkName, Stage, StageRetry } from '../shared/ingest-types';
-import { type Kind, SETTINGS, type Setting } from './settings';
+import { quoteForError } from '../shared/redact';
+import { isLocalMinio, type Kind, SETTINGS, type Setting } from './settings';
+import { checkConnectionSettings } from './settings-connections';
 
 export interface SluiceConfig {
   stack: {
@@ -18,7 +20,18 @@ export interface SluiceConfig {
     fakesnowPort: number;
     startTimeout: number;
   };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    tls: boolean;
+    tlsCa: string;
+    tlsCert: string;
+    tlsKey: string;
+    tlsServerName: string;
+    apiKey: string;
+  };
   s3: {
     endpoint: string;
     region: string;
@@ -29,8 +42,20 @@ export interface SluiceConfig {
     stagingBucket: string;
     processedBucket: string;
     quarantineBucket: string;
+    kmsKeyId: string;
+    expectedBucketOwner: string;
+    tlsCa: string;
   };
-  opensearch: { url: string; username: string; password: string; indexPrefix: string };
+  opensearch: {
+    url: string;
+    username: string;
+    password: string;
+    indexPrefix: string;
+    sigv4Service: '' | 'es' | 'aoss';
+    region: string;
+    tlsCa: string;
+    replicas: number;
+  };
   snowflake: {
     accessUrl: string;
     account: string;
@@ -41,6 +66,10 @@ export interface SluiceConfig {
     warehouse: string;
     table: string;
     rowsPerStatement: number;
+    privateKey: string;
+    privateKeyPassphrase: string;
+    role: string;
+    migrate: boolean;
   };
   pipeline: {
     chunkTargetBytes: number;
@@ -54,6 +83,7 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  codec: { keys: string; serverPort: number; serverUrl: string; serverToken: string; corsOrigins: string };
 }
 
 export interface SinkLimits {
@@ -84,7 +114,9 @@ const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3
 
 /** Parses one raw value; returns the typed value or a message saying what was expected. */
 function parseValue(s: Setting, raw: string): { value: unknown } | { error: string } {
-  const expect = (what: string) => ({ error: `${s.env} (${s.key}): expected ${what}, got ${JSON.stringify(raw)}` });
+  const expect = (what: string) => ({
+    error: `${s.env} (${s.key}): expected ${what}, got ${quoteForError(s.kind, raw)}`,
+  });
   const bounded = (n: number, what: string) => {
     if (s.min !== undefined && n < s.min)
       return { error: `${s.env} (${s.key}): ${what} must be at least ${s.min}, got ${raw}` };
@@ -162,7 +194,9 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
   try {
     flatten(JSON.parse(text), '', values);
   } catch (e) {
-    problems.push(`SLUICE_CONFIG: ${path} is not valid JSON: ${(e as Error).message}`);
+    // Node's JSON.parse message quotes the text around the error, which may be a secret: keep only the position.
+    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((e as Error).message)?.[0];
+    problems.push(`SLUICE_CONFIG: ${path} is not valid JSON${where ? ` (at ${where})` : ''}`);
     return values;
   }
   const known = new Set(SETTINGS.map((s) => s.key));
@@ -184,7 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     const fromEnv = env[s.env];
     const fromFile = file.get(s.key);
     let raw: string;
-    if (fromEnv !== undefined && fromEnv !== '') raw = fromEnv;
+    if (fromEnv !== undefined && (fromEnv !== '' || s.emptyIsValue)) raw = fromEnv;
     else if (fromFile !== undefined && fromFile !== null) {
       if (typeof fromFile === 'object' && !Array.isArray(fromFile)) {
         problems.push(`${env.SLUICE_CONFIG}: "${s.key}" must be a single value`);
@@ -204,11 +238,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   if (level !== undefined && !['debug', 'info', 'warn', 'error'].includes(String(level))) {
     problems.push(`SLUICE_LOG_LEVEL (log.level): expected debug, info, warn or error, got ${JSON.stringify(level)}`);
   }
-  if (String(resolved['s3.secretAccessKey'] ?? '').length < 8) {
+  const minioSecret = String(resolved['s3.secretAccessKey'] ?? '');
+  if (isLocalMinio(resolved) && minioSecret !== '' && minioSecret.length < 8) {
     problems.push(
       'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',
     );
   }
+  checkConnectionSettings(resolved, problems);
   if (problems.length) throw new ConfigError(problems);
   return unflatten(resolved) as unknown as SluiceConfig;
 }

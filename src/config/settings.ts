@@ -3,6 +3,8 @@
  * The loader validates against this table and the README's configuration reference is printed from it
  * (`sluice config --markdown`), so the two cannot drift apart.
  */
+import { CONNECTION_SETTINGS } from './settings-connections';
+
 export type Kind =
   | 'string'
   | 'secret'
@@ -24,6 +26,8 @@ export interface Setting {
   /** A literal, or computed from settings earlier in this table (e.g. a URL from a stack port). */
   default: string | ((resolved: Record<string, unknown>, env: NodeJS.ProcessEnv) => string);
   doc: string;
+  /** An explicitly empty environment value means empty rather than "use the default". */
+  emptyIsValue?: boolean;
   /** Inclusive bounds for numeric kinds. */
   min?: number;
   max?: number;
@@ -160,15 +164,18 @@ export const SETTINGS: readonly Setting[] = [
     key: 's3.accessKeyId',
     env: 'SLUICE_S3_ACCESS_KEY_ID',
     kind: 'string',
-    default: 'sluice',
-    doc: 'S3 access key (the local MinIO root user).',
+    // Static keys only for the local MinIO; anywhere else the AWS default credential chain (task role, env, profile).
+    default: (r) => (isLocalMinio(r) ? 'sluice' : ''),
+    emptyIsValue: true,
+    doc: 'S3 access key: the local MinIO root user by default; empty (any other endpoint) uses the AWS default credential chain (ECS task role, AWS_* env, profile).',
   },
   {
     key: 's3.secretAccessKey',
     env: 'SLUICE_S3_SECRET_ACCESS_KEY',
     kind: 'secret',
-    default: 'sluice-local-secret',
-    doc: 'S3 secret key (the local MinIO root password, at least 8 characters).',
+    default: (r) => (isLocalMinio(r) ? 'sluice-local-secret' : ''),
+    emptyIsValue: true,
+    doc: 'S3 secret key, set with SLUICE_S3_ACCESS_KEY_ID (the local MinIO root password, at least 8 characters).',
   },
   {
     key: 's3.forcePathStyle',
@@ -242,7 +249,8 @@ export const SETTINGS: readonly Setting[] = [
     env: 'SLUICE_SNOWFLAKE_ACCESS_URL',
     kind: 'string',
     default: (r) => `http://127.0.0.1:${r['stack.fakesnowPort']}`,
-    doc: 'Snowflake access URL; the local emulator by default, empty for the account URL.',
+    emptyIsValue: true,
+    doc: "Snowflake access URL; the local emulator by default. Set it empty for the account's own https host (<account>.snowflakecomputing.com); plain http only when the URL says http://.",
   },
   {
     key: 'snowflake.account',
@@ -389,6 +397,8 @@ export const SETTINGS: readonly Setting[] = [
 
   ...retrySettings(),
 
+  ...CONNECTION_SETTINGS,
+
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];
 
@@ -480,4 +490,9 @@ function retrySettings(): Setting[] {
         },
       ] satisfies Setting[],
   );
+}
+
+/** True when S3 points at the local stack's MinIO, the only place Sluice supplies keys itself. */
+export function isLocalMinio(r: Record<string, unknown>): boolean {
+  return r['s3.endpoint'] === `http://127.0.0.1:${r['stack.minioPort']}`;
 }

@@ -1,12 +1,14 @@
-import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
 import { sinkActivityName } from '../activities/sink-chunk';
 import { createSinks } from '../activities/sinks';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import { createOpenSearch, createS3 } from '../shared/clients';
 import { SINK_NAMES } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
 import { sinkTaskQueue } from '../shared/task-queues';
+import { connectNativeTemporal } from '../shared/temporal-connection';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
@@ -61,13 +63,15 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
   const s3 = createS3(cfg.s3);
   const opensearch = createOpenSearch(cfg.opensearch);
   const sinks = createSinks({ cfg, s3, opensearch, log });
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
+  const connection = opts.connection ?? (await connectNativeTemporal(cfg.temporal));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
   const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
   const sinkActivities = new Set<string>(SINK_NAMES.map(sinkActivityName));
+  const dataConverter = sluiceDataConverter(cfg.codec);
   const common = {
     connection,
     namespace: cfg.temporal.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
     shutdownGraceTime: '30s' as const,
   };
@@ -75,7 +79,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     await Worker.create({
       ...common,
       taskQueue,
-      ...workflowCode(),
+      ...workflowCode(dataConverter !== undefined),
       activities: Object.fromEntries(Object.entries(activities).filter(([name]) => !sinkActivities.has(name))),
       maxConcurrentActivityTaskExecutions: cfg.worker.concurrency,
       maxCachedWorkflows: cfg.worker.cachedWorkflows,

@@ -27,6 +27,7 @@ export function createSinks(deps: SinkDeps): Record<SinkName, Sink> {
     opensearch: createOpenSearchSink({
       client: deps.opensearch,
       indexPrefix: cfg.opensearch.indexPrefix,
+      replicas: cfg.opensearch.replicas,
       throttle: throttle('opensearch'),
     }),
     snowflake: createSnowflakeSink({ cfg: cfg.snowflake, throttle: throttle('snowflake') }),
