@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import type { TLSConfig } from '@temporalio/client';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -50,18 +52,63 @@ export class TemporalConnectError extends Error {
   override name = 'TemporalConnectError';
 }
 
-function explain(cfg: SluiceConfig['temporal'], e: unknown): TemporalConnectError {
-  const cause = (e as Error)?.message ?? String(e);
+/** The messages of an error and its causes: the SDK wraps the transport's reason (an HTTP 400, a deadline). */
+function causes(e: unknown): string {
+  const out: string[] = [];
+  for (let c = e as (Error & { cause?: unknown }) | undefined; c && out.length < 4; c = c.cause as typeof c)
+    if (c.message && !out.some((m) => m.includes(c?.message ?? ''))) out.push(c.message);
+  return out.join(': ');
+}
+
+/**
+ * gRPC reports a failed handshake only as a missed deadline; a plain TLS handshake with the same settings says
+ * why (an unknown CA, a name mismatch, a refused client certificate).
+ */
+function probeTls(address: string, o: TemporalConnectionOptions): Promise<string | undefined> {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at);
+  const servername = o.tls?.serverNameOverride ?? (isIP(host) ? undefined : host);
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host,
+      port: Number(address.slice(at + 1)),
+      servername,
+      ALPNProtocols: ['h2'],
+      ...(o.tls?.serverRootCACertificate ? { ca: Buffer.from(o.tls.serverRootCACertificate) } : {}),
+      ...(o.tls?.clientCertPair
+        ? { cert: Buffer.from(o.tls.clientCertPair.crt), key: Buffer.from(o.tls.clientCertPair.key) }
+        : {}),
+      timeout: 3000,
+    });
+    const done = (why: string | undefined) => {
+      socket.destroy();
+      resolve(why);
+    };
+    socket.once('secureConnect', () => done(undefined));
+    socket.once('error', (e) => done(`TLS handshake: ${e.message}`));
+    socket.once('timeout', () => done(undefined));
+  });
+}
+
+async function explain(cfg: SluiceConfig['temporal'], e: unknown): Promise<TemporalConnectError> {
   const o = temporalConnectionOptions(cfg);
+  let cause = causes(e);
+  const handshake = o.tls ? await probeTls(cfg.address, o).catch(() => undefined) : undefined;
+  if (handshake) cause += ` (${handshake})`;
   const hints: string[] = [];
-  if (/certificate|handshake|SSL|TLS|alert|400|No required SSL/i.test(cause)) {
-    if (!o.tls?.clientCertPair && !o.apiKey)
-      hints.push('the server may require a client certificate (SLUICE_TEMPORAL_TLS_CERT/KEY) or an API key');
-    if (!cfg.tlsCa) hints.push("a private CA's certificate goes in SLUICE_TEMPORAL_TLS_CA");
+  if (o.tls) {
+    if (!o.tls.clientCertPair && !o.apiKey && /\b400\b|certificate required|alert/i.test(cause))
+      hints.push('the server requires a client certificate: set SLUICE_TEMPORAL_TLS_CERT and SLUICE_TEMPORAL_TLS_KEY');
+    if (/\b401\b|unauthenticated|permission/i.test(cause))
+      hints.push('the server refused the credentials: check SLUICE_TEMPORAL_API_KEY or the client certificate');
+    if (!cfg.tlsCa && /self.signed|unable to (verify|get)|issuer|deadline/i.test(cause))
+      hints.push('a server certificate from a private CA needs that CA in SLUICE_TEMPORAL_TLS_CA');
+    if (/altnames|hostname|does not match/i.test(cause))
+      hints.push("the server's certificate is for another name: set SLUICE_TEMPORAL_TLS_SERVER_NAME");
+  } else if (/deadline|ECONNRESET|reset|protocol|http2/i.test(cause)) {
+    hints.push('if the server expects TLS, set SLUICE_TEMPORAL_TLS=true (or a CA, client certificate or API key)');
   }
-  if (!o.tls && /ECONNRESET|Connection reset|protocol|RST_STREAM|http2/i.test(cause))
-    hints.push('the server may expect TLS (SLUICE_TEMPORAL_TLS=true)');
-  const hint = hints.length ? ` (hint: ${hints.join('; ')})` : '';
+  const hint = hints.length ? `; ${hints.join('; ')}` : '';
   return new TemporalConnectError(`cannot connect to Temporal at ${describeTemporalConnection(cfg)}: ${cause}${hint}`, {
     cause: e,
   });
@@ -76,7 +123,7 @@ export async function connectTemporal(
   try {
     return await Connection.connect({ ...options, ...extra });
   } catch (e) {
-    throw explain(cfg, e);
+    throw await explain(cfg, e);
   }
 }
 
@@ -86,6 +133,6 @@ export async function connectNativeTemporal(cfg: SluiceConfig['temporal']): Prom
   try {
     return await NativeConnection.connect(options);
   } catch (e) {
-    throw explain(cfg, e);
+    throw await explain(cfg, e);
   }
 }
