@@ -74,8 +74,8 @@ describe.skipIf(!hasNginx)(
         (e: Error) => e,
       );
       expect(stranger?.message).toContain('cannot connect to Temporal');
-    // nginx answers a certificate it cannot verify with 400, as it does a missing one.
-    expect(stranger?.message).toContain('HTTP status code 400');
+      // nginx answers a certificate it cannot verify with 400, as it does a missing one.
+      expect(stranger?.message).toContain('HTTP status code 400');
       // No CA given: the system CAs do not know the test CA, so the server's certificate is rejected.
       const untrusted = await connectTemporal(
         temporal({ address: proxy.mtlsAddress, tlsCert: pki.clientCert, tlsKey: pki.clientKey }),
