@@ -1,10 +1,18 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { SluiceConfig } from '../config/load';
 import { AesGcmCodec, parseCodecKeys } from './aes-gcm-codec';
 
 /** Module path of the failure converter used with encryption (loaded by path, also inside the workflow sandbox). */
 export function encryptedFailureConverterPath(): string {
-  return require.resolve('./failure-converter');
+  const beside = path.join(__dirname, 'failure-converter.js');
+  if (existsSync(beside)) return beside;
+  // Running from source (vitest): the SDK loads converters with Node's require, which cannot load TypeScript, so
+  // the compiled module is used (`npm run build`, which the CLI tests need as well).
+  const compiled = path.join(__dirname, '..', '..', 'dist', 'codec', 'failure-converter.js');
+  if (existsSync(compiled)) return compiled;
+  throw new Error(`payload encryption needs ${compiled}: run npm run build`);
 }
 
 /**
