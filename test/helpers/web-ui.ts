@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Without the background-networking flags Chromium keeps calling home (updates, sync, safe browsing, QUIC probes),
  * which on a closed network is a flood of failing connections.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
