@@ -1,13 +1,11 @@
 import { DefaultLogger, type LogEntry, type NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
-import { sinkActivityName } from '../activities/sink-chunk';
-import { createSinks } from '../activities/sinks';
+import { createSinks } from '../activities/sinks/registry';
 import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
+import { SINK_NAMES, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { createOpenSearch, createS3 } from '../shared/clients';
-import { SINK_NAMES } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
-import { sinkTaskQueue } from '../shared/task-queues';
 import { connectNativeTemporal } from '../shared/temporal-connection';
 import { workflowCode } from './workflow-code';
 

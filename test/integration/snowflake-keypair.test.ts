@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake';
+import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake/sink';
 import { connectSnowflake, destroySnowflake, execSql } from '../../src/shared/clients';
 import { cfg, uniq } from '../helpers/env';
 

@@ -54,7 +54,9 @@ describe('OpenSearch and Snowflake defaults', () => {
     const remote = loadConfig({ ...base, SLUICE_OPENSEARCH_URL: 'https://search-x.eu-west-1.es.amazonaws.com' });
     expect(remote.opensearch.replicas).toBe(1);
     expect(remote.opensearch.region).toBe('us-east-1');
-    expect(problemsOf({ ...base, SLUICE_OPENSEARCH_SIGV4: 'lambda' })[0]).toMatch(/expected es, aoss or empty/);
+    expect(problemsOf({ ...base, SLUICE_OPENSEARCH_SIGV4: 'lambda' })[0]).toMatch(
+      /SLUICE_OPENSEARCH_SIGV4 \(opensearch.sigv4Service\): expected empty, es or aoss, got "lambda"/,
+    );
   });
 
   it('an empty Snowflake access URL means the account host (https), not the emulator', () => {
