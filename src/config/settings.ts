@@ -1,4 +1,5 @@
 import { DEPLOY_SETTINGS } from './settings-deploy';
+import { INTAKE_SETTINGS } from './settings-intake';
 import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
 import { SINK_LIMIT_SETTINGS, SINK_SETTINGS } from './settings-sinks';
@@ -212,6 +213,7 @@ export const SETTINGS = [
   ...RETRY_SETTINGS,
   ...DEPLOY_SETTINGS,
   ...PROGRESS_SETTINGS,
+  ...INTAKE_SETTINGS,
   {
     key: 'log.level',
     env: 'SLUICE_LOG_LEVEL',
