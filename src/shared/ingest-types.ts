@@ -90,6 +90,10 @@ export interface SplitResult {
   /** The object's Last-Modified: the event time of records that carry none. */
   fileTime: string;
   warnings: string[];
+  /** The log type the file was read as, when the split recognised it (`--log-type auto`). */
+  logType?: string;
+  /** Files or parts not ingested on purpose, counted by reason (e.g. `cloudtrail-digest`). */
+  skipped?: Record<string, number>;
 }
 
 export interface ProcessChunkInput {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eventTimeOf } from './event-time';
 import { extractIndicators, type Indicators } from './indicators';
-import type { Parser } from './parsers';
+import type { Parser } from './parsers/types';
 
 export interface SourceRef {
   bucket: string;
@@ -54,7 +54,7 @@ function isoOf(date: Date, what: string): string {
 
 export function normalize(input: NormalizeInput): Envelope {
   const { record, parser, source } = input;
-  const recordTime = eventTimeOf(parser, record);
+  const recordTime = eventTimeOf(parser, record, input.fileTime);
   return {
     row_id: rowId(input.fileId, source.line),
     tenant: input.tenant,
