@@ -190,6 +190,10 @@ export interface IngestProgress {
   compressedBytes: number;
   gzip: boolean;
   warnings: string[];
+  /** The log type the split recognised (`--log-type auto`). */
+  logType?: string;
+  /** Not ingested on purpose, counted by reason (e.g. `cloudtrail-digest`). */
+  skipped?: Record<string, number>;
   /** Records each sink rejected one by one (bisected out and quarantined). */
   rejected: Record<SinkName, number>;
   awaiting: AwaitingDecision[];

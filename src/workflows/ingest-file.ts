@@ -135,6 +135,8 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       compressedBytes: split.compressedBytes,
       gzip: split.gzip,
       warnings: split.warnings,
+      ...(split.logType ? { logType: split.logType } : {}),
+      ...(split.skipped ? { skipped: split.skipped } : {}),
       splitMs: Date.now() - Date.parse(progress.startedAt),
     });
     ingestTime = workflowInfo().startTime.toISOString();

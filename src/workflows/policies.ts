@@ -9,6 +9,7 @@ export const PERMANENT_TYPES = [
   'SourceAccessDenied',
   'TruncatedInput',
   'CorruptInput',
+  'FormatMismatch',
   'StagingCorrupt',
   'MappingConflict',
   'DocumentRejected',
