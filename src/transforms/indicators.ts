@@ -41,6 +41,9 @@ const COLON_BYTES = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$/;
 const LABEL_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,15}:/;
 // Not a label of a host name (`dd62…cd4.us-west1.gcp.cloud.es.io`): no dot-joined label on either side.
 const HEX_RUN = /(?<![0-9A-Za-z]|[0-9A-Za-z-]\.)[0-9A-Fa-f]{32,64}(?![0-9A-Za-z]|\.[0-9A-Za-z])/g;
+// Field names that say the value identifies something (`id`, `findingId`, `request_id`, `requestID`, `uuid`):
+// 32 hex characters there are a GuardDuty finding id or a trace id, not an MD5.
+const ID_KEY = /(?:^|[_.-])(?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid)$/;
 // Certificate fingerprints as tools print them: `6a:ff:ac:…` (16, 20 or 32 bytes: md5, sha1, sha256).
 const COLON_HEX = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){15,31}(?![0-9A-Za-z:])/g;
 const ALL_DIGITS = /^\d+$/;
@@ -65,13 +68,14 @@ function ipv6OfToken(token: string): string | undefined {
 }
 
 /**
- * A name under a public suffix of the Public Suffix List (ICANN or private section) with a label of its own:
+ * A name under a public suffix of the Public Suffix List with a label of its own:
  * `user.session.start` and `com.apple.trustd` end in no suffix and are identifiers, not hosts. tldts keeps
  * the list current with each release, which a hand-written list would not be.
  */
 function isPublicDomain(name: string): boolean {
-  const host = parseHost(name, { allowPrivateDomains: true, extractHostname: false });
-  return host.domain !== null && (host.isIcann === true || host.isPrivate === true) && !host.isIp;
+  // The ICANN section only: `s3.amazonaws.com` is a private-section suffix, yet a host to a security team.
+  const host = parseHost(name, { allowPrivateDomains: false, extractHostname: false });
+  return host.domain !== null && host.isIcann === true && !host.isIp;
 }
 
 class IndicatorCollector {
@@ -102,22 +106,29 @@ class IndicatorCollector {
     if (set.size < this.maxPerKind) set.add(value);
   }
 
-  visit(value: unknown, depth: number): void {
+  visit(value: unknown, depth: number, key = ''): void {
     if (this.exhausted) return;
     this.valuesLeft--;
     if (typeof value === 'string') {
-      this.scanString(value);
+      this.scanString(value, ID_KEY.test(key) || value.startsWith('arn:'));
+    } else if (Array.isArray(value)) {
+      if (depth >= this.maxDepth) return;
+      // An array's items are named by the array's field (`answers`, `conn_uids`).
+      for (const child of value) {
+        if (this.exhausted) return;
+        this.visit(child, depth + 1, key);
+      }
     } else if (typeof value === 'object' && value !== null && depth < this.maxDepth) {
       // Keys are field names chosen by the log format, never indicators; only values are scanned.
-      const children = Array.isArray(value) ? value : Object.values(value);
-      for (const child of children) {
+      for (const [childKey, child] of Object.entries(value)) {
         if (this.exhausted) return;
-        this.visit(child, depth + 1);
+        this.visit(child, depth + 1, childKey);
       }
     }
   }
 
-  scanString(value: string): void {
+  /** `identifier`: the value names a record (an id field, an ARN), so hex in it is an id, not a digest. */
+  scanString(value: string, identifier = false): void {
     let text = value;
     if (text.length > this.charsLeft) {
       let cut = this.charsLeft;
@@ -140,8 +151,8 @@ class IndicatorCollector {
     const firstColon = text.indexOf(':');
     if (hasDot) this.scanIpv4(text);
     if (firstColon >= 0 && text.includes(':', firstColon + 1)) this.scanIpv6(text);
-    if (text.length >= 32) this.scanHashes(text);
-    if (text.length >= 47 && firstColon >= 0) this.scanColonHashes(text);
+    if (text.length >= 32 && !identifier) this.scanHashes(text);
+    if (text.length >= 47 && firstColon >= 0 && !identifier) this.scanColonHashes(text);
     if (hasDot && text.includes('@')) this.scanEmails(text);
     if (hasDot) this.scanDomains(text);
   }
