@@ -1,7 +1,15 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
-import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
+import {
+  type FileRef,
+  type IngestInput,
+  type IngestOptions,
+  type IngestStatus,
+  type IngestSummary,
+  STAGE_ACTIVITIES,
+  type Stage,
+} from '../contracts/ingest';
+import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
 import { workflowIdFor } from './workflow-id';
 
 export class AlreadyIngestedError extends Error {
@@ -27,7 +35,8 @@ export interface FileStatus {
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   execution: string;
-  progress?: IngestProgress;
+  /** A running file's status (the query), or a finished one's summary (its result). */
+  progress?: IngestStatus | IngestSummary;
   /** Stages whose work is failing and being retried right now (a provider down, throttling…). */
   waiting: StageWaiting[];
   failure?: string;
@@ -51,15 +60,8 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  const defaults = {
-    chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
-    maxRecordBytes: cfg.pipeline.maxRecordBytes,
-    maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
-    reminderInterval: cfg.pipeline.reminderInterval,
-    maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
-    chunksPerRun: cfg.pipeline.chunksPerRun,
-    retry: cfg.retry,
-  };
+  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+  const defaults: IngestOptions = { ...cfg.pipeline, retry: cfg.retry };
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
@@ -119,14 +121,6 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   };
 }
 
-const STAGE_OF_ACTIVITY: Record<string, Stage> = {
-  splitFile: 'split',
-  processChunk: 'process',
-  sink_s3: 's3',
-  sink_snowflake: 'snowflake',
-  sink_opensearch: 'opensearch',
-};
-
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];
 type Timestamp = PendingActivity['nextAttemptScheduleTime'];
 
@@ -137,10 +131,13 @@ const isoOf = (t: Timestamp) =>
  * Which stages are failing and retrying, from the server's pending activities (attempts, last failure) and the
  * workflow's own record of when that work was scheduled. Work that merely runs, however long, is not waiting.
  */
-export function waitingStages(pending: PendingActivity[], progress: IngestProgress | undefined): StageWaiting[] {
+export function waitingStages(
+  pending: PendingActivity[],
+  progress: IngestStatus | IngestSummary | undefined,
+): StageWaiting[] {
   const byStage = new Map<Stage, StageWaiting>();
   for (const a of pending) {
-    const stage = STAGE_OF_ACTIVITY[a.activityType?.name ?? ''];
+    const stage = STAGE_ACTIVITIES[a.activityType?.name ?? ''];
     if (!stage || ((a.attempt ?? 1) <= 1 && !a.lastFailure)) continue;
     const w = byStage.get(stage) ?? { stage, since: '', attempt: 0, activities: 0 };
     w.activities += 1;
@@ -152,7 +149,8 @@ export function waitingStages(pending: PendingActivity[], progress: IngestProgre
     byStage.set(stage, w);
   }
   for (const w of byStage.values()) {
-    const scheduled = (progress?.running ?? []).filter((r) => r.stage === w.stage).map((r) => r.since);
+    const running = progress && 'running' in progress ? progress.running : [];
+    const scheduled = running.filter((r) => r.stage === w.stage).map((r) => r.since);
     w.since = scheduled.sort()[0] ?? new Date().toISOString();
   }
   return [...byStage.values()];

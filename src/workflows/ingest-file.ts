@@ -11,23 +11,31 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { workflowDefaults } from '../config/defaults';
+import { WORKFLOW_ERROR_TYPES } from '../contracts/errors';
 import {
   type IngestInput,
-  type IngestProgress,
   type IngestSummary,
   type RunningWork,
-  SINK_NAMES,
-  type SinkName,
   type SplitResult,
   STAGES,
   type Stage,
   type StageRetry,
-} from '../shared/ingest-types';
-import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
-import { sinkTaskQueue } from '../shared/task-queues';
+} from '../contracts/ingest';
+import { statusQuery } from '../contracts/messages';
+import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
+import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
-import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
+import {
+  finishState,
+  type IngestState,
+  initialState,
+  recordSplit,
+  resumedState,
+  statusOf,
+  totalsOf,
+} from './ingest-state';
 import { activityOptions } from './policies';
 import { forEachWindowed } from './windowed';
 
@@ -37,10 +45,10 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) =>
-  ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
+const sinkActivity = (a: Activities, sink: SinkName) => a[sinkActivityName(sink)];
 
-const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
+/** What a workflow started without options (e.g. by the stock `temporal` CLI) uses: the settings' defaults. */
+const DEFAULTS = workflowDefaults();
 
 /**
  * One file, one workflow: split into record-aligned chunks; for each chunk (a sliding window of them) process,
@@ -51,15 +59,13 @@ const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly stri
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const { file, resume } = input;
-  const opts = { ...DEFAULT_OPTIONS, ...input.options };
+  const opts = { ...DEFAULTS.pipeline, ...input.options };
   const retry = Object.fromEntries(
-    STAGES.map((s) => [s, { ...DEFAULT_RETRY[s], ...input.options?.retry?.[s] }]),
+    STAGES.map((s) => [s, { ...DEFAULTS.retry[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
-  const progress: IngestProgress = resume
-    ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
-    : initialProgress(input);
+  const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
-  setHandler(statusQuery, () => progress);
+  setHandler(statusQuery, () => statusOf(progress));
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -80,7 +86,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     for (;;) {
       const policy = { ...retry[stage], ...override };
       const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
+        activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
       );
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
@@ -125,20 +131,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     );
     if (!result) return finish(progress, 'Dropped');
     split = result;
-    Object.assign(progress, {
-      fileId: split.fileId,
-      stage: 'process',
-      chunksTotal: split.chunkCount,
-      records: split.records,
-      quarantined: split.quarantined,
-      bytes: split.bytes,
-      compressedBytes: split.compressedBytes,
-      gzip: split.gzip,
-      warnings: split.warnings,
-      ...(split.logType ? { logType: split.logType } : {}),
-      ...(split.skipped ? { skipped: split.skipped } : {}),
-      splitMs: Date.now() - Date.parse(progress.startedAt),
-    });
+    recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
   }
 
@@ -190,52 +183,23 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   if (nextChunk < split.chunkCount) {
     // Signals and updates already accepted finish here, not in a run that is gone.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
+    await continueAsNew<typeof ingestFile>({
+      ...input,
+      resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
+    });
   }
   return finish(progress, 'Completed');
 }
 
-function initialProgress(input: IngestInput): IngestProgress {
-  return {
-    fileId: '',
-    file: input.file,
-    status: 'Running',
-    stage: 'split',
-    source: `s3://${input.file.bucket}/${input.file.key}`,
-    chunksTotal: 0,
-    chunksDone: 0,
-    chunksInFlight: [],
-    records: 0,
-    parsed: 0,
-    quarantined: 0,
-    written: { s3: 0, snowflake: 0, opensearch: 0 },
-    rejected: { s3: 0, snowflake: 0, opensearch: 0 },
-    bytes: 0,
-    compressedBytes: 0,
-    gzip: false,
-    warnings: [],
-    awaiting: [],
-    decisions: [],
-    dropped: [],
-    reminders: 0,
-    running: [],
-    runs: 1,
-    startedAt: new Date().toISOString(),
-  };
-}
-
-function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
-  progress.stage = 'done';
-  progress.status = status;
-  progress.finishedAt = new Date().toISOString();
-  progress.durationMs = Date.now() - Date.parse(progress.startedAt);
+function finish(state: IngestState, status: IngestSummary['status']): IngestSummary {
+  const summary = finishState(state, status, new Date());
   upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
-  return progress;
+  return summary;
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */
 function describeFailure(err: unknown, retry: StageRetry): { errorType: string; error: string } | undefined {
-  if (err instanceof ApplicationFailure && err.type === 'TooManyRejected')
+  if (err instanceof ApplicationFailure && err.type === WORKFLOW_ERROR_TYPES.tooManyRejected)
     return { errorType: err.type, error: err.message };
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
@@ -244,7 +208,7 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
   if (cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT') {
     const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
     return {
-      errorType: 'RetryWindowExhausted',
+      errorType: WORKFLOW_ERROR_TYPES.retryWindowExhausted,
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }

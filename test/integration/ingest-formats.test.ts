@@ -3,8 +3,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import type { AwaitingDecision } from '../../src/shared/ingest-types';
-import { statusQuery } from '../../src/workflows/definitions';
+import type { AwaitingDecision } from '../../src/contracts/ingest';
+import { statusQuery } from '../../src/contracts/messages';
 import { runSluice } from '../helpers/cli';
 import { opensearch, sinkCounts, tempDir, uniq, upload, useWorker } from '../helpers/ingest';
 

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { SplitInput, SplitResult } from '../../shared/ingest-types';
+import { Context } from '@temporalio/activity';
+import type { SplitInput, SplitResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
 import { CloudTrailDocumentError, FormatMismatchError, type Framing, openFraming } from '../../transforms/framing';
 import { AUTO_LOG_TYPE, createReader, getParser } from '../../transforms/parsers';
+import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
 import { quarantineEntry } from '../quarantine';
 import { classifyS3Error } from '../s3-errors';
@@ -96,7 +97,7 @@ function gzipFailure(e: unknown, file: SplitInput['file'], bytesRead: number): u
   const err = e as NodeJS.ErrnoException;
   if (!err.code?.startsWith('Z_')) return e;
   const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
-  return ApplicationFailure.nonRetryable(
+  return failure(
     `${sourceUri(file)}: ${what} (${err.message}) after ${bytesRead} uncompressed bytes; nothing of this file was ingested`,
     what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
   );
@@ -114,7 +115,7 @@ export function createSplitFile(deps: SplitDeps) {
     try {
       if (file.logType !== AUTO_LOG_TYPE) getParser(file.logType);
     } catch (e) {
-      throw ApplicationFailure.nonRetryable((e as Error).message, 'UnknownLogType');
+      throw failure((e as Error).message, 'UnknownLogType');
     }
     const ctx = Context.current();
     const log = deps.log.child({ fileId, source: sourceUri(file), activity: 'splitFile', attempt: ctx.info.attempt });
@@ -155,7 +156,7 @@ export function createSplitFile(deps: SplitDeps) {
     try {
       framing = await openFraming(source, file.logType, { uri: sourceUri(file), key: file.key });
     } catch (e) {
-      if (e instanceof FormatMismatchError) throw ApplicationFailure.nonRetryable(e.message, 'FormatMismatch');
+      if (e instanceof FormatMismatchError) throw failure(e.message, 'FormatMismatch');
       throw gzipFailure(e, file, 0);
     }
     if (framing.skip) warnings.push(framing.skip.what);
@@ -228,7 +229,7 @@ export function createSplitFile(deps: SplitDeps) {
       }
     } catch (e) {
       if (e instanceof CloudTrailDocumentError) {
-        throw ApplicationFailure.nonRetryable(`${sourceUri(file)}: ${e.message}`, 'CorruptInput');
+        throw failure(`${sourceUri(file)}: ${e.message}`, 'CorruptInput');
       }
       throw gzipFailure(e, file, splitter.bytesRead);
     }
