@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eventTimeOf } from './event-time';
 import { extractIndicators, type Indicators } from './indicators';
-import type { Parser } from './parsers/types';
+import { normalizedFieldsOf } from './normalized-fields';
+import type { NormalizedFields, Parser } from './parsers/types';
 
 export interface SourceRef {
   bucket: string;
@@ -25,6 +26,8 @@ export interface Envelope {
   ingest_time: string;
   source: SourceRef;
   indicators: Indicators;
+  /** The same facts in the same fields whatever the format (IPs, ports, user, action, account, OCSF class). */
+  fields: NormalizedFields;
   /** The parsed original record, untouched. */
   event: Record<string, unknown>;
 }
@@ -64,6 +67,7 @@ export function normalize(input: NormalizeInput): Envelope {
     ingest_time: isoOf(input.ingestTime, 'ingestTime'),
     source: { ...source },
     indicators: extractIndicators(record),
+    fields: normalizedFieldsOf(parser, record),
     event: record,
   };
 }

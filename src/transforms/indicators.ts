@@ -41,9 +41,9 @@ const COLON_BYTES = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$/;
 const LABEL_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,15}:/;
 // Not a label of a host name (`dd62…cd4.us-west1.gcp.cloud.es.io`): no dot-joined label on either side.
 const HEX_RUN = /(?<![0-9A-Za-z]|[0-9A-Za-z-]\.)[0-9A-Fa-f]{32,64}(?![0-9A-Za-z]|\.[0-9A-Za-z])/g;
-// Field names that say the value identifies something (`id`, `findingId`, `request_id`, `requestID`, `uuid`):
-// 32 hex characters there are a GuardDuty finding id or a trace id, not an MD5.
-const ID_KEY = /(?:^|[_.-])(?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid)$/;
+// Field names that say the value identifies something (`id`, `findingId`, `request_id`, `requestID`, `uuid`,
+// a certificate `serial`): 32 hex characters there are a finding id, a trace id or a 16-byte serial, not an MD5.
+const ID_KEY = /(?:^|[_.-])(?:id|uuid|guid|serial)$|[a-z0-9](?:Id|ID|Uuid|Serial)$/;
 // Certificate fingerprints as tools print them: `6a:ff:ac:…` (16, 20 or 32 bytes: md5, sha1, sha256).
 const COLON_HEX = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){15,31}(?![0-9A-Za-z:])/g;
 const ALL_DIGITS = /^\d+$/;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AwaitingDecision } from '../../src/contracts/ingest';
 import { statusQuery } from '../../src/contracts/messages';
 import { runSluice } from '../helpers/cli';
+import { snowflakeQueryViaPython } from '../helpers/env';
 import { opensearch, sinkCounts, tempDir, uniq, upload, useWorker } from '../helpers/ingest';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'formats');
@@ -149,6 +150,53 @@ describe('security log formats through `sluice ingest --log-type auto`', () => {
       '2015-05-29T16:31:34.000Z',
     ]);
     expect(flow[2].event).toMatchObject({ 'log-status': 'NODATA', flow_record_kind: 'NODATA', srcaddr: null });
+  });
+
+  it('puts the normalized fields in typed OpenSearch fields and Snowflake columns', async () => {
+    const index = `${w.cfg.opensearch.indexPrefix}-${tenant}-*`;
+    // An `ip` term query on the normalized source address finds the VPC flow records from that host.
+    const bySrc = await opensearch.search({
+      index,
+      body: {
+        query: {
+          bool: { filter: [{ term: { 'fields.src_ip': '172.31.16.139' } }, { term: { 'fields.dst_port': 22 } }] },
+        },
+      },
+    });
+    expect(bySrc.body.hits.total).toMatchObject({ value: 1 });
+    const api = await opensearch.search({
+      index,
+      body: { query: { term: { 'fields.ocsf_class': 'API Activity' } }, size: 10 },
+    });
+    expect(api.body.hits.hits.map((h) => (h._source as { fields: { user?: string } }).fields.user).sort()).toEqual([
+      'Mary',
+      'Mateo',
+      'Saanvi',
+    ]);
+    const table = `${w.cfg.snowflake.database}.${w.cfg.snowflake.schema}.${w.cfg.snowflake.table}`;
+    expect(
+      snowflakeQueryViaPython(
+        `SELECT LOG_TYPE, OCSF_CLASS, COUNT(*) AS N, SUM(DST_PORT) AS PORTS FROM ${table} WHERE TENANT = '${tenant}' GROUP BY LOG_TYPE, OCSF_CLASS ORDER BY LOG_TYPE`,
+      ),
+    ).toEqual([
+      { LOG_TYPE: 'cloudtrail', OCSF_CLASS: 'API Activity', N: 3, PORTS: null },
+      { LOG_TYPE: 'vpcflow', OCSF_CLASS: 'Network Activity', N: 6, PORTS: 22 + 3389 },
+      { LOG_TYPE: 'zeek', OCSF_CLASS: 'Network Activity', N: zeekRows, PORTS: 53 * zeekRows },
+    ]);
+    expect(
+      snowflakeQueryViaPython(
+        `SELECT USER_NAME, OUTCOME, CLOUD_ACCOUNT, CLOUD_REGION FROM ${table} WHERE TENANT = '${tenant}' AND LOG_TYPE = 'cloudtrail' ORDER BY LINE`,
+      ),
+    ).toEqual([
+      { USER_NAME: 'Mateo', OUTCOME: 'Success', CLOUD_ACCOUNT: '123456789012', CLOUD_REGION: 'us-east-1' },
+      { USER_NAME: 'Mary', OUTCOME: 'Success', CLOUD_ACCOUNT: '888888888888', CLOUD_REGION: 'us-east-1' },
+      {
+        USER_NAME: 'Saanvi',
+        OUTCOME: 'Failure: UnauthorizedOperation',
+        CLOUD_ACCOUNT: '777777777777',
+        CLOUD_REGION: 'eu-central-1',
+      },
+    ]);
   });
 
   it('stops a file whose --log-type does not fit, at once, saying what it looks like', async () => {

@@ -191,7 +191,7 @@ function zeekX509(g: Gen): Labeled {
       ts: 1600272959.5,
       fingerprint: g.colons(sha1),
       'certificate.version': 3,
-      'certificate.serial': g.hex(16).toUpperCase(),
+      'certificate.serial': g.hex(g.r.pick([16, 32])).toUpperCase(),
       'certificate.subject': `CN=${host},O=Example Inc.,L=San Francisco,ST=California,C=US`,
       'certificate.issuer': "CN=R3,O=Let's Encrypt,C=US",
       'certificate.key_alg': 'rsaEncryption',
@@ -266,7 +266,8 @@ function suricata(g: Gen): Labeled {
     e.sha1.push(sha1);
     record.tls = {
       subject: `C=US, O=Example, CN=${host}`,
-      serial: g.colons(g.hex(8)).toUpperCase(),
+      // Serials run to 20 bytes; a 16-byte one has an MD5 fingerprint's shape.
+      serial: g.colons(g.hex(g.r.pick([8, 16, 20]))).toUpperCase(),
       fingerprint: g.colons(sha1),
       sni: host,
       version: 'TLS 1.2',
