@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import {
@@ -10,6 +11,7 @@ import {
   type Stage,
 } from '../contracts/ingest';
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
+import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
 
 export class AlreadyIngestedError extends Error {
@@ -105,6 +107,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
           // when re-ingest is asked for explicitly. A running one is never started twice.
           workflowIdReusePolicy: options.reingest ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
           workflowIdConflictPolicy: 'FAIL',
+          // What the Web UI shows in the list and at the top of the workflow page, before anything runs.
+          staticSummary: fileStaticSummary(file),
+          staticDetails: fileStaticDetails(file, `${starter()} via sluice${options.reingest ? ' (re-ingest)' : ''}`),
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
@@ -119,6 +124,16 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     },
     close: () => connection.close(),
   };
+}
+
+/** Who started a file, for the audit trail a person reads in the Web UI. */
+function starter(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where it came from.
+    return hostname();
+  }
 }
 
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];

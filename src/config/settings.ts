@@ -1,3 +1,5 @@
+import { DEPLOY_SETTINGS } from './settings-deploy';
+import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
 import { SINK_LIMIT_SETTINGS, SINK_SETTINGS } from './settings-sinks';
 import { STACK_SETTINGS } from './settings-stack';
@@ -208,6 +210,8 @@ export const SETTINGS = [
   },
   ...SINK_LIMIT_SETTINGS,
   ...RETRY_SETTINGS,
+  ...DEPLOY_SETTINGS,
+  ...PROGRESS_SETTINGS,
   {
     key: 'log.level',
     env: 'SLUICE_LOG_LEVEL',
