@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../config/load';
 import { runIntake } from '../intake/intake';
 import type { IntakeStats } from '../intake/intake-stats';
 import { parseRoutes } from '../intake/routes';
 import { SCAN_SCHEDULE_ID } from '../intake/scan-schedule';
 import { createSqs, intakeQueues } from '../intake/sqs';
+import { connectTemporal } from '../shared/temporal-connection';
 import { UsageError } from './errors';
 
 export const INTAKE_USAGE = `sluice intake [run] | status [--json]
@@ -111,7 +112,7 @@ export async function intakeStatus(cfg: ReturnType<typeof loadConfig>): Promise<
 }
 
 async function scheduleInfo(cfg: ReturnType<typeof loadConfig>): Promise<IntakeStatusReport['schedule']> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = await connectTemporal(cfg.temporal);
   try {
     const client = new Client({ connection, namespace: cfg.temporal.namespace });
     const d = await client.schedule.getHandle(SCAN_SCHEDULE_ID).describe();
