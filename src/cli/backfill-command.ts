@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { UsageError } from '../client/errors';
 import { parseS3Uri } from '../client/sources';
 import { loadConfig } from '../config/load';
@@ -7,6 +7,7 @@ import type { ScanInput, ScanProgress } from '../contracts/scan';
 import { SCAN_WORKFLOW, scanProgressQuery } from '../contracts/scan-messages';
 import { parseRoutes } from '../intake/routes';
 import { toScanRoute } from '../intake/scan-schedule';
+import { connectTemporal } from '../shared/temporal-connection';
 import { knownLogTypes } from '../transforms/parsers';
 import { TENANT_PATTERN } from './ingest-command';
 
@@ -84,7 +85,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
     pagesPerRun: cfg.intake.scanPagesPerRun,
   };
   const workflowId = `backfill/${tenant}/${where.bucket}/${where.key}${since || until ? `@${since ?? ''}..${until ?? ''}` : ''}`;
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = await connectTemporal(cfg.temporal);
   try {
     const client = new Client({ connection, namespace: cfg.temporal.namespace });
     try {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { UsageError } from '../client/errors';
 import { loadConfig } from '../config/load';
 import { runIntake } from '../intake/intake';
@@ -8,6 +8,7 @@ import type { IntakeStats } from '../intake/intake-stats';
 import { parseRoutes } from '../intake/routes';
 import { SCAN_SCHEDULE_ID } from '../intake/scan-schedule';
 import { createSqs, intakeQueues } from '../intake/sqs';
+import { connectTemporal } from '../shared/temporal-connection';
 
 export const INTAKE_USAGE = `sluice intake [run] | status [--json]
 
@@ -111,7 +112,7 @@ export async function intakeStatus(cfg: ReturnType<typeof loadConfig>): Promise<
 }
 
 async function scheduleInfo(cfg: ReturnType<typeof loadConfig>): Promise<IntakeStatusReport['schedule']> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = await connectTemporal(cfg.temporal);
   try {
     const client = new Client({ connection, namespace: cfg.temporal.namespace });
     const d = await client.schedule.getHandle(SCAN_SCHEDULE_ID).describe();

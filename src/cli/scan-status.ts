@@ -1,13 +1,14 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { UsageError } from '../client/errors';
 import type { SluiceConfig } from '../config/load';
 import type { ScanProgress } from '../contracts/scan';
 import { scanProgressQuery } from '../contracts/scan-messages';
+import { connectTemporal } from '../shared/temporal-connection';
 import { formatScanProgress } from './backfill-command';
 
 /** `sluice status backfill/…` (or a scan run's id): where it stands. */
 export async function scanStatus(cfg: SluiceConfig, workflowId: string, json: boolean): Promise<number> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = await connectTemporal(cfg.temporal);
   try {
     const client = new Client({ connection, namespace: cfg.temporal.namespace });
     const handle = client.workflow.getHandle(workflowId);

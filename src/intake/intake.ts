@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { createLogger, type Logger } from '../shared/log';
+import { connectTemporal } from '../shared/temporal-connection';
 import { type IntakeStats, newStats } from './intake-stats';
 import { parseRoutes, type Route } from './routes';
 import { ensureScanSchedule } from './scan-schedule';
@@ -37,7 +38,7 @@ export async function startIntake(
     log.warn('no routing rules (SLUICE_INTAKE_ROUTES): every object that arrives goes to the dead-letter queue');
   const sqs = createSqs(cfg.sqs);
   const queues = await intakeQueues(sqs, cfg);
-  const connection = await Connection.connect({ address: cfg.temporal.address });
+  const connection = await connectTemporal(cfg.temporal);
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const stats = newStats();
   if (routes.length && opts.schedule !== false) await ensureScanSchedule(client, cfg, routes, log);

@@ -1,11 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Context } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { SluiceConfig } from '../../config/load';
 import type { ScanPageInput, ScanPageResult, ScanRoute, ScanWindow } from '../../contracts/scan';
 import { parseRoutes, type Route, routeOf } from '../../intake/routes';
 import { startOnce } from '../../intake/start-once';
 import type { Logger } from '../../shared/log';
+import { connectTemporal } from '../../shared/temporal-connection';
 
 export interface ScanDeps {
   cfg: SluiceConfig;
@@ -20,7 +21,7 @@ const DAY = 86_400_000;
 function lazyClient(cfg: SluiceConfig): () => Promise<Client> {
   let client: Promise<Client> | undefined;
   return () => {
-    client ??= Connection.connect({ address: cfg.temporal.address }).then(
+    client ??= connectTemporal(cfg.temporal).then(
       (connection) => new Client({ connection, namespace: cfg.temporal.namespace }),
     );
     return client;
