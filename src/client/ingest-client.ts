@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
@@ -12,6 +13,7 @@ import {
 } from '../contracts/ingest';
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
 import { connectTemporal } from '../shared/temporal-connection';
+import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
 
 export class AlreadyIngestedError extends Error {
@@ -57,6 +59,14 @@ export interface StageWaiting {
   nextAttemptAt?: string;
 }
 
+/**
+ * The options every started ingest carries, from configuration (the CLI, the intake and scans alike): every
+ * pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+ */
+export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
+  return { ...cfg.pipeline, retry: cfg.retry };
+}
+
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
   const connection = await connectTemporal(cfg.temporal);
   const dataConverter = sluiceDataConverter(cfg.codec);
@@ -67,8 +77,7 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
-  const defaults: IngestOptions = { ...cfg.pipeline, retry: cfg.retry };
+  const defaults = defaultIngestOptions(cfg);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
@@ -112,6 +121,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
           // when re-ingest is asked for explicitly. A running one is never started twice.
           workflowIdReusePolicy: options.reingest ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
           workflowIdConflictPolicy: 'FAIL',
+          // What the Web UI shows in the list and at the top of the workflow page, before anything runs.
+          staticSummary: fileStaticSummary(file),
+          staticDetails: fileStaticDetails(file, `${starter()} via sluice${options.reingest ? ' (re-ingest)' : ''}`),
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
@@ -126,6 +138,16 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     },
     close: () => connection.close(),
   };
+}
+
+/** Who started a file, for the audit trail a person reads in the Web UI. */
+function starter(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where it came from.
+    return hostname();
+  }
 }
 
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];

@@ -57,6 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     : undefined;
   const { resolved, problems } = resolveSettings(SETTINGS, { env, file });
   problems.unshift(...fileProblems);
+  if (resolved['deploy.versioning'] === true && !resolved['deploy.buildId']) {
+    problems.push('SLUICE_WORKER_BUILD_ID (deploy.buildId): required when SLUICE_WORKER_VERSIONING is on');
+  }
   const minioSecret = String(resolved['s3.secretAccessKey'] ?? '');
   if (isLocalMinio(resolved) && minioSecret !== '' && minioSecret.length < 8) {
     problems.push(

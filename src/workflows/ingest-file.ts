@@ -1,10 +1,12 @@
 import {
   ActivityFailure,
+  type ActivityInterfaceFor,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -25,6 +27,7 @@ import {
 import { statusQuery } from '../contracts/messages';
 import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
 import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import {
@@ -45,7 +48,9 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) => a[sinkActivityName(sink)];
+type ActivityProxy = ActivityInterfaceFor<Activities>;
+
+const sinkActivity = (a: ActivityProxy, sink: SinkName) => a[sinkActivityName(sink)];
 
 /** What a workflow started without options (e.g. by the stock `temporal` CLI) uses: the settings' defaults. */
 const DEFAULTS = workflowDefaults();
@@ -66,6 +71,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => statusOf(progress));
+  // The Web UI's "current details": refreshed whenever progress changes (no command, so replay-safe).
+  const showDetails = () => setCurrentDetails(currentDetails(workflowInfo().workflowId, progress));
+  showDetails();
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -80,20 +88,24 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     stage: Stage,
     chunks: number[],
     records: () => number,
-    work: (a: Activities) => Promise<T>,
+    work: (a: ActivityProxy) => Promise<T>,
   ): Promise<T | undefined> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
-      const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
-      );
+      const activities = proxyActivities<Activities>({
+        ...activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
+        summary: activitySummary(stage, file, chunks[0], isSinkName(stage) ? records() : undefined),
+      });
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
-        const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
+        const parked = desk.park({ stage, chunks, records: records(), ...failure });
+        showDetails();
+        const { outcome, record } = await parked;
+        showDetails();
         await bookkeeping.recordDecision({
           file,
           decision: record,
@@ -112,10 +124,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   /** Work in progress, attempts and retries included: what `status` reports as waiting, and since when. */
   async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
     progress.running.push(running);
+    showDetails();
     try {
       return await work();
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
+      showDetails();
     }
   }
 
@@ -129,7 +143,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       () => 0,
       (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
     );
-    if (!result) return finish(progress, 'Dropped');
+    if (!result) return finish(progress, 'Dropped', showDetails);
     split = result;
     recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
@@ -156,7 +170,16 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
               [chunk],
               () => processed.parsed,
               async (a) => {
-                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                const write = sinkActivity(a, sink);
+                // A bisection step writes part of the chunk: its timeline entry names the lines, not the chunk.
+                const { written, poison } = await writeBisecting(
+                  (t) =>
+                    t.firstLine === target.firstLine && t.lastLine === target.lastLine
+                      ? write(t)
+                      : write.executeWithOptions({ summary: bisectSummary(sink, chunk, t.firstLine, t.lastLine) }, [t]),
+                  target,
+                  opts.maxPoisonPerChunk,
+                );
                 if (poison.length) {
                   await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
                   progress.rejected[sink] += poison.length;
@@ -170,6 +193,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     }
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
+    showDetails();
   }
 
   const first = resume?.nextChunk ?? 0;
@@ -188,12 +212,13 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
     });
   }
-  return finish(progress, 'Completed');
+  return finish(progress, 'Completed', showDetails);
 }
 
-function finish(state: IngestState, status: IngestSummary['status']): IngestSummary {
+function finish(state: IngestState, status: IngestSummary['status'], showDetails: () => void): IngestSummary {
   const summary = finishState(state, status, new Date());
   upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
+  showDetails();
   return summary;
 }
 
