@@ -25,6 +25,22 @@ const DEFAULT_MAX_THROTTLED_WAIT_MS = 30_000;
 const MAX_INDEX_NAME_BYTES = 255;
 
 const keyword = { type: 'keyword' } as const;
+const long = { type: 'long' } as const;
+const ip = { type: 'ip' } as const;
+
+export const NORMALIZED_FIELD_MAPPINGS = {
+  src_ip: ip,
+  src_port: long,
+  dst_ip: ip,
+  dst_port: long,
+  user: keyword,
+  action: keyword,
+  outcome: keyword,
+  cloud_account: keyword,
+  cloud_region: keyword,
+  ocsf_class: keyword,
+  ocsf_class_uid: long,
+};
 
 /** The composable template every Sluice index is created from. */
 export function indexTemplate(prefix: string, replicas = 0): API.Indices_PutIndexTemplate_RequestBody {
@@ -65,6 +81,8 @@ export function indexTemplate(prefix: string, replicas = 0): API.Indices_PutInde
               emails: keyword,
             },
           },
+          // The normalized fields, typed so a query on them uses the index (see normalized-fields.ts).
+          fields: { properties: NORMALIZED_FIELD_MAPPINGS },
           // Each source has its own fields, some colliding in type (a string here, an object there):
           // one flat_object field indexes them all as keywords with no per-field mapping to explode or conflict.
           event: { type: 'flat_object' },
@@ -196,6 +214,12 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
         await client.indices.putIndexTemplate({
           name: `${indexPrefix}-events`,
           body: indexTemplate(indexPrefix, deps.replicas),
+        });
+        // Indices made from an older template are strict without `fields`; adding a field to a mapping is allowed.
+        await client.indices.putMapping({
+          index: `${indexPrefix}-*`,
+          allow_no_indices: true,
+          body: { properties: { fields: { properties: NORMALIZED_FIELD_MAPPINGS } } },
         });
       } catch (e) {
         throw transportError(e, `index template ${indexPrefix}-events`, 'TemplateRejected');
