@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
+import { sluiceDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config/load';
 import { recordHistories, replayCheck } from '../ops/replay-check';
 import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
@@ -43,7 +44,7 @@ export async function replayCheckCommand(argv: string[]): Promise<number> {
       await connection.close();
     }
   }
-  const outcomes = await replayCheck(dir);
+  const outcomes = await replayCheck(dir, sluiceDataConverter(loadConfig().codec));
   if (!outcomes.length) {
     process.stderr.write(`sluice replay-check: no *.json histories under ${dir}\n`);
     return 1;
