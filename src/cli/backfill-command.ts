@@ -7,7 +7,7 @@ import type { ScanInput, ScanProgress } from '../contracts/scan';
 import { SCAN_WORKFLOW, scanProgressQuery } from '../contracts/scan-messages';
 import { parseRoutes } from '../intake/routes';
 import { toScanRoute } from '../intake/scan-schedule';
-import { connectTemporal } from '../shared/temporal-connection';
+import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
 import { knownLogTypes } from '../transforms/parsers';
 import { TENANT_PATTERN } from './ingest-command';
 
@@ -87,7 +87,7 @@ export async function backfillCommand(argv: string[]): Promise<number> {
   const workflowId = `backfill/${tenant}/${where.bucket}/${where.key}${since || until ? `@${since ?? ''}..${until ?? ''}` : ''}`;
   const connection = await connectTemporal(cfg.temporal);
   try {
-    const client = new Client({ connection, namespace: cfg.temporal.namespace });
+    const client = new Client({ connection, ...temporalClientOptions(cfg) });
     try {
       await client.workflow.start(SCAN_WORKFLOW, {
         taskQueue: cfg.temporal.taskQueue,

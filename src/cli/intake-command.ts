@@ -8,7 +8,7 @@ import type { IntakeStats } from '../intake/intake-stats';
 import { parseRoutes } from '../intake/routes';
 import { SCAN_SCHEDULE_ID } from '../intake/scan-schedule';
 import { createSqs, intakeQueues } from '../intake/sqs';
-import { connectTemporal } from '../shared/temporal-connection';
+import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
 
 export const INTAKE_USAGE = `sluice intake [run] | status [--json]
 
@@ -114,7 +114,7 @@ export async function intakeStatus(cfg: ReturnType<typeof loadConfig>): Promise<
 async function scheduleInfo(cfg: ReturnType<typeof loadConfig>): Promise<IntakeStatusReport['schedule']> {
   const connection = await connectTemporal(cfg.temporal);
   try {
-    const client = new Client({ connection, namespace: cfg.temporal.namespace });
+    const client = new Client({ connection, ...temporalClientOptions(cfg) });
     const d = await client.schedule.getHandle(SCAN_SCHEDULE_ID).describe();
     return {
       id: SCAN_SCHEDULE_ID,

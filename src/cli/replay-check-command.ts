@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { UsageError } from '../client/errors';
+import { sluiceDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config/load';
 import { recordHistories, replayCheck } from '../ops/replay-check';
+import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
 
 export const REPLAY_CHECK_USAGE = `sluice replay-check <dir> [--record [--query Q] [--limit N]]
 
@@ -33,16 +35,16 @@ export async function replayCheckCommand(argv: string[]): Promise<number> {
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a positive whole number`);
     const cfg = loadConfig();
     const query = values.query ?? `TaskQueue="${cfg.temporal.taskQueue}" AND ExecutionStatus="Running"`;
-    const connection = await Connection.connect({ address: cfg.temporal.address });
+    const connection = await connectTemporal(cfg.temporal);
     try {
-      const client = new Client({ connection, namespace: cfg.temporal.namespace });
+      const client = new Client({ connection, ...temporalClientOptions(cfg) });
       const files = await recordHistories(client, dir, query, limit);
       process.stdout.write(`recorded ${files.length} histor${files.length === 1 ? 'y' : 'ies'} into ${dir}\n`);
     } finally {
       await connection.close();
     }
   }
-  const outcomes = await replayCheck(dir);
+  const outcomes = await replayCheck(dir, sluiceDataConverter(loadConfig().codec));
   if (!outcomes.length) {
     process.stderr.write(`sluice replay-check: no *.json histories under ${dir}\n`);
     return 1;

@@ -3,14 +3,14 @@ import { UsageError } from '../client/errors';
 import type { SluiceConfig } from '../config/load';
 import type { ScanProgress } from '../contracts/scan';
 import { scanProgressQuery } from '../contracts/scan-messages';
-import { connectTemporal } from '../shared/temporal-connection';
+import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
 import { formatScanProgress } from './backfill-command';
 
 /** `sluice status backfill/…` (or a scan run's id): where it stands. */
 export async function scanStatus(cfg: SluiceConfig, workflowId: string, json: boolean): Promise<number> {
   const connection = await connectTemporal(cfg.temporal);
   try {
-    const client = new Client({ connection, namespace: cfg.temporal.namespace });
+    const client = new Client({ connection, ...temporalClientOptions(cfg) });
     const handle = client.workflow.getHandle(workflowId);
     const d = await handle.describe().catch((e: Error) => {
       if (/not found/i.test(e.message)) throw new UsageError(`no backfill or scan workflow ${workflowId}`);

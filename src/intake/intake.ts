@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { createLogger, type Logger } from '../shared/log';
-import { connectTemporal } from '../shared/temporal-connection';
+import { connectTemporal, temporalClientOptions } from '../shared/temporal-connection';
 import { type IntakeStats, newStats } from './intake-stats';
 import { parseRoutes, type Route } from './routes';
 import { ensureScanSchedule } from './scan-schedule';
@@ -39,7 +39,7 @@ export async function startIntake(
   const sqs = createSqs(cfg.sqs);
   const queues = await intakeQueues(sqs, cfg);
   const connection = await connectTemporal(cfg.temporal);
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const client = new Client({ connection, ...temporalClientOptions(cfg) });
   const stats = newStats();
   if (routes.length && opts.schedule !== false) await ensureScanSchedule(client, cfg, routes, log);
   let server: Server | undefined;

@@ -12,7 +12,8 @@ export function createSqs(cfg: SluiceConfig['sqs']): SQSClient {
   return new SQSClient({
     ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
     region: cfg.region,
-    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    // No keys (they follow S3's, which are empty outside the local stack): the AWS default credential chain.
+    ...(cfg.accessKeyId ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } } : {}),
     maxAttempts: 3,
   });
 }

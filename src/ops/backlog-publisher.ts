@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, sinkTaskQueue } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
+import { connectTemporal as connectTemporalWith } from '../shared/temporal-connection';
 
 const { TaskQueueType, TaskQueueKind } = temporal.api.enums.v1;
 type WorkflowService = Connection['workflowService'];
@@ -127,5 +128,5 @@ export async function runBacklogPublisher(deps: PublisherDeps, signal: AbortSign
 }
 
 export async function connectTemporal(cfg: SluiceConfig): Promise<Connection> {
-  return Connection.connect({ address: cfg.temporal.address });
+  return connectTemporalWith(cfg.temporal);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, HistoryAndWorkflowId } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { workflowCode } from '../worker/workflow-code';
@@ -29,7 +30,7 @@ export function historyFiles(dir: string): string[] {
  * code would decide differently at any point of the recorded history, the task fails and the file is stuck, so
  * this runs before a deploy and any violation blocks it.
  */
-export async function replayCheck(dir: string): Promise<ReplayOutcome[]> {
+export async function replayCheck(dir: string, codec?: DataConverter): Promise<ReplayOutcome[]> {
   const files = historyFiles(dir);
   const byId = new Map<string, string>();
   const histories = function* (): Generator<HistoryAndWorkflowId> {
@@ -47,7 +48,15 @@ export async function replayCheck(dir: string): Promise<ReplayOutcome[]> {
   };
   quietRuntime();
   const outcomes: ReplayOutcome[] = [];
-  const results = Worker.runReplayHistories({ ...workflowCode(), replayName: 'sluice-replay-check' }, histories());
+  // Encrypted histories replay only with the worker's codec and the bundle carrying its failure converter.
+  const results = Worker.runReplayHistories(
+    {
+      ...workflowCode(codec !== undefined),
+      ...(codec ? { dataConverter: codec } : {}),
+      replayName: 'sluice-replay-check',
+    },
+    histories(),
+  );
   for await (const r of results) {
     outcomes.push({
       file: byId.get(r.workflowId) ?? r.workflowId,

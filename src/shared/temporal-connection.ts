@@ -2,7 +2,9 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { TLSConfig } from '@temporalio/client';
 import { Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import { readPem } from './pem';
 
@@ -135,4 +137,13 @@ export async function connectNativeTemporal(cfg: SluiceConfig['temporal']): Prom
   } catch (e) {
     throw await explain(cfg, e);
   }
+}
+
+/** Options of every `Client` Sluice makes: the namespace, and the payload codec when encryption is on. */
+export function temporalClientOptions(cfg: Pick<SluiceConfig, 'temporal' | 'codec'>): {
+  namespace: string;
+  dataConverter?: DataConverter;
+} {
+  const dataConverter = sluiceDataConverter(cfg.codec);
+  return { namespace: cfg.temporal.namespace, ...(dataConverter ? { dataConverter } : {}) };
 }

@@ -1,11 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
+import { sluiceDataConverter } from '../../src/codec/data-converter';
 import type { SluiceConfig } from '../../src/config/load';
 import type { FileRef, IngestSummary } from '../../src/contracts/ingest';
 import { approveSignal } from '../../src/contracts/messages';
+import { replayCheck } from '../../src/ops/replay-check';
 import { createLogger } from '../../src/shared/log';
 import { ensureTemporal } from '../../src/stack/tools';
 import { createWorker, type SluiceWorker } from '../../src/worker/worker';
@@ -109,6 +113,14 @@ describe('payload encryption: ciphertext in history, plain through the codec', (
     const text = Buffer.concat(payloads.map((p) => Buffer.from(p.data ?? []))).toString('latin1');
     expect(text).not.toContain('conn.ndjson');
     expect(text).not.toContain('"records"');
+
+    // An encrypted history replays (sluice replay-check) with the worker's codec, and only with it.
+    const historyDir = await tempDir();
+    writeFileSync(path.join(historyDir, 'encrypted.json'), historyToJSON(history));
+    const replayed = await replayCheck(historyDir, sluiceDataConverter(encCfg.codec));
+    expect(replayed.map((o) => o.error)).toEqual([undefined]);
+    const withoutCodec = await replayCheck(historyDir);
+    expect(withoutCodec[0]?.error).toMatch(/Unknown encoding: binary\/encrypted/);
 
     // The raw client (no codec) cannot read the result; Sluice's client can.
     await expect(raw.workflow.getHandle(handle.workflowId).result()).rejects.toThrow(

@@ -6,7 +6,7 @@ import type { ScanPageInput, ScanPageResult, ScanRoute, ScanWindow } from '../..
 import { parseRoutes, type Route, routeOf } from '../../intake/routes';
 import { startOnce } from '../../intake/start-once';
 import type { Logger } from '../../shared/log';
-import { connectTemporal } from '../../shared/temporal-connection';
+import { connectTemporal, temporalClientOptions } from '../../shared/temporal-connection';
 
 export interface ScanDeps {
   cfg: SluiceConfig;
@@ -22,7 +22,7 @@ function lazyClient(cfg: SluiceConfig): () => Promise<Client> {
   let client: Promise<Client> | undefined;
   return () => {
     client ??= connectTemporal(cfg.temporal).then(
-      (connection) => new Client({ connection, namespace: cfg.temporal.namespace }),
+      (connection) => new Client({ connection, ...temporalClientOptions(cfg) }),
     );
     return client;
   };
