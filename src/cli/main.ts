@@ -1,13 +1,19 @@
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
+import { PemError } from '../shared/pem';
+import { maskConfig } from '../shared/redact';
+import { TemporalConnectError } from '../shared/temporal-connection';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
+import { BACKFILL_USAGE, backfillCommand } from './backfill-command';
 import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
+import { CODEC_SERVER_USAGE, codecServerCommand } from './codec-server-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
+import { INTAKE_USAGE, intakeCommand } from './intake-command';
 import { REPLAY_CHECK_USAGE, replayCheckCommand } from './replay-check-command';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
@@ -27,7 +33,10 @@ ${DECISION_USAGE.split('\n\n')[0]
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${REPLAY_CHECK_USAGE.split('\n')[0]}
   ${BACKLOG_USAGE.split('\n')[0]}
+  ${INTAKE_USAGE.split('\n')[0]}
+  ${BACKFILL_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
+  ${CODEC_SERVER_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
 
 Run \`sluice <command> --help\` for a command's options.`;
@@ -50,14 +59,16 @@ const COMMANDS: Record<string, Command> = {
   'replay-check': replayCheckCommand,
   'backlog-publisher': backlogCommand,
   stack: stackCommand,
+  intake: intakeCommand,
+  backfill: backfillCommand,
+  'codec-server': codecServerCommand,
   config: async (argv) => {
     if (argv.includes('--markdown')) {
       process.stdout.write(`${configReferenceMarkdown()}\n`);
       return 0;
     }
     const cfg = loadConfig();
-    const masked = JSON.stringify(cfg, (k, v) => (/password|secret/i.test(k) && v ? '***' : v), 2);
-    process.stdout.write(`${masked}\n`);
+    process.stdout.write(`${JSON.stringify(maskConfig(cfg), null, 2)}\n`);
     return 0;
   },
 };
@@ -84,7 +95,9 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof ConfigError ||
       e instanceof PrerequisiteError ||
       e instanceof StackError ||
-      e instanceof AlreadyIngestedError
+      e instanceof AlreadyIngestedError ||
+      e instanceof TemporalConnectError ||
+      e instanceof PemError
     ) {
       process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
       return 1;

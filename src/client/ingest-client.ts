@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import {
   type FileRef,
@@ -11,6 +12,7 @@ import {
   type Stage,
 } from '../contracts/ingest';
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
+import { connectTemporal } from '../shared/temporal-connection';
 import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
 
@@ -57,13 +59,25 @@ export interface StageWaiting {
   nextAttemptAt?: string;
 }
 
+/**
+ * The options every started ingest carries, from configuration (the CLI, the intake and scans alike): every
+ * pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+ */
+export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
+  return { ...cfg.pipeline, retry: cfg.retry };
+}
+
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const connection = await connectTemporal(cfg.temporal);
+  const dataConverter = sluiceDataConverter(cfg.codec);
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
-  const defaults: IngestOptions = { ...cfg.pipeline, retry: cfg.retry };
+  const defaults = defaultIngestOptions(cfg);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);

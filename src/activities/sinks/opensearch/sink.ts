@@ -9,6 +9,8 @@ import { opensearchSpec } from './spec';
 export interface OpenSearchSinkDeps {
   client: Client;
   indexPrefix: string;
+  /** Replicas per shard in the index template; default 0 (the local single-node stack). */
+  replicas?: number;
   /** Upper bound of one `_bulk` body; a single larger document is still sent, alone. Default 5 MiB. */
   maxBulkBytes?: number;
   /** Paces `_bulk` requests of the whole process by the cluster's push-back (429, breakers, 503). */
@@ -41,15 +43,15 @@ export const NORMALIZED_FIELD_MAPPINGS = {
 };
 
 /** The composable template every Sluice index is created from. */
-export function indexTemplate(prefix: string): API.Indices_PutIndexTemplate_RequestBody {
+export function indexTemplate(prefix: string, replicas = 0): API.Indices_PutIndexTemplate_RequestBody {
   return {
     index_patterns: [`${prefix}-*`],
     // Above catch-all templates (priority 0) so these mappings win for our indices.
     priority: 100,
     _meta: { managed_by: 'sluice' },
     template: {
-      // One node in the local stack; a cluster would want replicas (a later setting).
-      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      // 0 only on the local single-node stack: a replica there could never be assigned and indices would stay yellow.
+      settings: { number_of_shards: 1, number_of_replicas: replicas },
       aliases: { [`${prefix}-all`]: {} },
       mappings: {
         dynamic: 'strict',
@@ -209,7 +211,10 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
     name: 'opensearch',
     prepare: onceUntilFailure(async () => {
       try {
-        await client.indices.putIndexTemplate({ name: `${indexPrefix}-events`, body: indexTemplate(indexPrefix) });
+        await client.indices.putIndexTemplate({
+          name: `${indexPrefix}-events`,
+          body: indexTemplate(indexPrefix, deps.replicas),
+        });
         // Indices made from an older template are strict without `fields`; adding a field to a mapping is allowed.
         await client.indices.putMapping({
           index: `${indexPrefix}-*`,

@@ -188,6 +188,22 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
 
   async function migrate(): Promise<void> {
     const columns = COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+    if (cfg.migrate === false) {
+      // A least-privilege role cannot create databases: check the table is there and writable by its columns.
+      await withConnection(async (conn) => {
+        try {
+          await execSql(conn, `SELECT ${COLUMNS.map(([c]) => c).join(', ')} FROM ${table} LIMIT 0`);
+        } catch (e) {
+          throw Object.assign(
+            new Error(
+              `${table} is not readable with all of Sluice's columns and SLUICE_SNOWFLAKE_MIGRATE=false, so Sluice does not create it (see the README's Snowflake grants): ${(e as Error).message}`,
+            ),
+            { code: (e as SdkError).code, sqlState: (e as SdkError).sqlState },
+          );
+        }
+      });
+      return;
+    }
     await withConnection(async (conn) => {
       await execSql(conn, `CREATE DATABASE IF NOT EXISTS ${ident(cfg.database)}`);
       await execSql(conn, `CREATE SCHEMA IF NOT EXISTS ${ident(cfg.database)}.${ident(cfg.schema)}`);
