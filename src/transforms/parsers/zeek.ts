@@ -88,13 +88,10 @@ class ZeekReader implements LineReader {
     if (this.header?.fields === undefined) {
       const json = parseJsonObjectLine(line);
       if (json.ok) return { kind: 'record', record: json.record };
-      const text = lineText(line) ?? '';
-      return {
-        kind: 'error',
-        reason: text.trimStart().startsWith('{')
-          ? json.reason
-          : 'neither Zeek JSON nor a Zeek TSV row after a #fields header',
-      };
+      // A tab-separated row with no header before it is TSV without its header; anything else failed as JSON.
+      const text = lineText(line);
+      const tsvRow = text !== undefined && text.includes('\t') && !/^\s*[[{]/.test(text);
+      return { kind: 'error', reason: tsvRow ? 'a Zeek TSV row before any #fields header' : json.reason };
     }
     return this.row(line, this.header);
   }

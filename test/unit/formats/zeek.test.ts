@@ -100,8 +100,7 @@ describe('Zeek TSV', () => {
   it('still reads Zeek JSON lines', () => {
     const { records } = readText('zeek', '{"ts":1547188415.857497,"uid":"C1","id.orig_h":"10.0.0.1"}');
     expect(records).toEqual([{ ts: 1547188415.857497, uid: 'C1', 'id.orig_h': '10.0.0.1' }]);
-    expect(readText('zeek', 'hello world').errors[0].reason).toBe(
-      'neither Zeek JSON nor a Zeek TSV row after a #fields header',
-    );
+    expect(readText('zeek', '1.5\tC1\t10.0.0.1').errors[0].reason).toBe('a Zeek TSV row before any #fields header');
+    expect(readText('zeek', '[1]').errors[0].reason).toBe('expected a JSON object, got array');
   });
 });
