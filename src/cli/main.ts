@@ -1,5 +1,6 @@
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
+import { ALERT_RULES_HEADER, alertRulesYaml } from '../metrics/alert-rules';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
@@ -25,6 +26,7 @@ ${DECISION_USAGE.split('\n\n')[0]
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
+  sluice alert-rules             print the Prometheus alert rules with the SLUICE_ALERT_* thresholds in effect
 
 Run \`sluice <command> --help\` for a command's options.`;
 
@@ -44,6 +46,10 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   stack: stackCommand,
+  'alert-rules': async () => {
+    process.stdout.write(alertRulesYaml(loadConfig(), ALERT_RULES_HEADER));
+    return 0;
+  },
   config: async (argv) => {
     if (argv.includes('--markdown')) {
       process.stdout.write(`${configReferenceMarkdown()}\n`);

@@ -58,6 +58,7 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     reminderInterval: cfg.pipeline.reminderInterval,
     maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
     chunksPerRun: cfg.pipeline.chunksPerRun,
+    metricLabels: cfg.metrics.tenantLabels,
     retry: cfg.retry,
   };
 

@@ -16,6 +16,7 @@ export interface SluiceConfig {
     opensearchHeap: string;
     opensearchUser: string;
     fakesnowPort: number;
+    prometheusPort: number;
     startTimeout: number;
   };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
@@ -54,6 +55,24 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  prometheus: { url: string; scrapeInterval: number };
+  metrics: {
+    port: number;
+    host: string;
+    targetsDir: string;
+    collector: boolean;
+    collectInterval: number;
+    tenantLabels: boolean;
+  };
+  alerts: {
+    delayP99: number;
+    backlogAge: number;
+    decisionAge: number;
+    quarantineShare: number;
+    stall: number;
+    window: number;
+    for: number;
+  };
 }
 
 export interface SinkLimits {

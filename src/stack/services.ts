@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
+import { writePrometheusConfig } from '../metrics/prometheus-config';
 import { createS3 } from '../shared/clients';
 import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
@@ -12,13 +13,14 @@ import {
   ensureFakesnow,
   ensureMinio,
   ensureOpenSearchZip,
+  ensurePrometheus,
   ensureTemporal,
   extractOpenSearch,
   javaHome,
   STACK_ASSETS,
 } from './tools';
 
-export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake';
+export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'prometheus';
 export type Progress = (line: string) => void;
 
 export interface Service {
@@ -251,8 +253,34 @@ const snowflake: Service = {
   },
 };
 
-/** In start order: OpenSearch first, it takes longest to boot. */
-export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake];
+const prometheus: Service = {
+  name: 'prometheus',
+  endpoint: (cfg) => `${cfg.prometheus.url} (alerts ${cfg.prometheus.url}/api/v1/alerts)`,
+  ports: (cfg) => [cfg.stack.prometheusPort],
+  async prepare(cfg, progress) {
+    const { prometheus: bin } = await ensurePrometheus(cfg.stack.toolsDir, progress);
+    const config = writePrometheusConfig(cfg);
+    return {
+      command: bin,
+      args: [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(cfg.stack.stateDir, 'prometheus', 'data')}`,
+        `--web.listen-address=127.0.0.1:${cfg.stack.prometheusPort}`,
+        // POST /-/reload picks up re-rendered rules (new alert thresholds) without losing the series.
+        '--web.enable-lifecycle',
+        '--storage.tsdb.retention.time=7d',
+        '--log.level=warn',
+      ],
+    };
+  },
+  async check(cfg) {
+    const res = await httpOk(`${cfg.prometheus.url}/-/ready`);
+    return res?.status === 200 ? undefined : `${cfg.prometheus.url}/-/ready not answering 200`;
+  },
+};
+
+/** In start order: OpenSearch first, it takes longest to boot; Prometheus last, it only watches the others. */
+export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, prometheus];
 
 export function serviceByName(name: string): Service {
   const s = SERVICES.find((x) => x.name === name);

@@ -2,17 +2,26 @@ import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from 
 import { type Activities, createActivities } from '../activities';
 import { sinkActivityName } from '../activities/sink-chunk';
 import { createSinks } from '../activities/sinks';
+import type { AdaptiveThrottle } from '../activities/sinks/throttle';
 import type { SluiceConfig } from '../config/load';
+import { activityMetricsInterceptor } from '../metrics/activity-metrics';
+import { startCollector } from '../metrics/collector';
+import { telemetryOptions } from '../metrics/runtime-telemetry';
+import { registerScrapeTarget } from '../metrics/targets';
+import { sampleThrottles } from '../metrics/throttle-metrics';
 import { createOpenSearch, createS3 } from '../shared/clients';
-import { SINK_NAMES } from '../shared/ingest-types';
+import { SINK_NAMES, type SinkName } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
 import { sinkTaskQueue } from '../shared/task-queues';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
 
-/** Temporal's own logs go through Sluice's structured logger, at warn and above. */
-function installRuntime(log: Logger): void {
+/**
+ * Temporal's own logs go through Sluice's structured logger, at warn and above; its metrics (and Sluice's) are
+ * served on the metrics port when one is set.
+ */
+function installRuntime(cfg: SluiceConfig, log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const forward = (entry: LogEntry) => {
@@ -22,7 +31,7 @@ function installRuntime(log: Logger): void {
     log[level](entry.message, { component: 'temporal', ...entry.meta });
   };
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN', forward) });
+    Runtime.install({ logger: new DefaultLogger('WARN', forward), telemetryOptions: telemetryOptions(cfg) });
   } catch {
     // The process installed its own runtime first (a test quieting Temporal's logs): keep it.
   }
@@ -57,10 +66,11 @@ export interface WorkerOptions {
  */
 export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}): Promise<SluiceWorker> {
   const log = opts.log ?? createLogger(cfg.log.level, { component: 'worker' });
-  installRuntime(log);
+  installRuntime(cfg, log);
   const s3 = createS3(cfg.s3);
   const opensearch = createOpenSearch(cfg.opensearch);
-  const sinks = createSinks({ cfg, s3, opensearch, log });
+  const throttles = new Map<SinkName, AdaptiveThrottle>();
+  const sinks = createSinks({ cfg, s3, opensearch, log, throttles });
   const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
   const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
@@ -70,6 +80,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     namespace: cfg.temporal.namespace,
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
     shutdownGraceTime: '30s' as const,
+    interceptors: { activity: [activityMetricsInterceptor] },
   };
   const workers = [
     await Worker.create({
@@ -95,9 +106,16 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
       }),
     );
   }
+  const meter = Runtime.instance().metricMeter;
+  const stopSampling = sampleThrottles(throttles, meter);
+  const collector = cfg.metrics.collector ? startCollector(cfg, connection, meter, log) : undefined;
+  const unregister = registerScrapeTarget(cfg);
   return {
     worker: groupOf(workers),
     async close() {
+      unregister();
+      collector?.stop();
+      stopSampling();
       await Promise.allSettled(Object.values(sinks).map((s) => s.close()));
       s3.destroy();
       await opensearch.close().catch(() => undefined);

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { PipelineMetrics } from '../metrics/workflow-metrics';
 import {
   type IngestInput,
   type IngestProgress,
@@ -58,6 +59,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const progress: IngestProgress = resume
     ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
     : initialProgress(input);
+  const metrics = new PipelineMetrics(file, opts.metricLabels);
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => progress);
   const desk = new DecisionDesk(progress, opts.reminderInterval);
@@ -87,6 +89,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
+        metrics.parked(stage, failure.errorType);
         const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
         await bookkeeping.recordDecision({
           file,
@@ -107,7 +110,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
     progress.running.push(running);
     try {
-      return await work();
+      const result = await work();
+      metrics.stage(running.stage, running.since);
+      return result;
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
     }
@@ -123,8 +128,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       () => 0,
       (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
     );
-    if (!result) return finish(progress, 'Dropped');
+    if (!result) {
+      metrics.finished('Dropped', undefined);
+      return finish(progress, 'Dropped');
+    }
     split = result;
+    metrics.split(split);
     Object.assign(progress, {
       fileId: split.fileId,
       stage: 'process',
@@ -150,6 +159,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
     );
     if (processed) {
+      metrics.processed(processed);
       progress.parsed += processed.parsed;
       progress.quarantined += processed.quarantined;
       if (processed.parsed > 0) {
@@ -167,6 +177,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
                   progress.rejected[sink] += poison.length;
                 }
                 progress.written[sink] += written;
+                metrics.written(sink, written, poison.length);
               },
             ),
           ),
@@ -175,6 +186,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     }
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
+    metrics.chunkDone();
   }
 
   const first = resume?.nextChunk ?? 0;
@@ -190,6 +202,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     await condition(allHandlersFinished);
     await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
   }
+  metrics.finished('Completed', split.fileTime);
   return finish(progress, 'Completed');
 }
 

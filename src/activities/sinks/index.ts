@@ -14,14 +14,19 @@ export interface SinkDeps {
   s3: S3Client;
   opensearch: Client;
   log?: Logger;
+  /** Filled with each sink's throttle, so the worker can export their state as metrics. */
+  throttles?: Map<SinkName, AdaptiveThrottle>;
 }
 
 /** Every destination, by name. A new sink is one file beside this one and one line here. */
 export function createSinks(deps: SinkDeps): Record<SinkName, Sink> {
   const { cfg, log } = deps;
   // One throttle per provider and process, starting at the sink's concurrency: all its writers slow down together.
-  const throttle = (name: SinkName) =>
-    new AdaptiveThrottle({ name, maxConcurrent: cfg.sinks?.[name]?.concurrency ?? 4, log });
+  const throttle = (name: SinkName) => {
+    const t = new AdaptiveThrottle({ name, maxConcurrent: cfg.sinks?.[name]?.concurrency ?? 4, log });
+    deps.throttles?.set(name, t);
+    return t;
+  };
   return {
     s3: createS3Sink({ s3: deps.s3, bucket: cfg.s3.processedBucket }),
     opensearch: createOpenSearchSink({
