@@ -32,7 +32,8 @@ export function startCollector(
   const backlog = meter.createGauge(M.backlog, 'int', '', 'Approximate tasks waiting in a task queue');
   const backlogAge = meter.createGauge(M.backlogAge, 'float', 's', 'Age of the oldest task in a task queue');
   const up = meter.createGauge(M.collectorUp, 'int', '', '1 when the last collection succeeded');
-  const base = `WorkflowType="${INGEST_WORKFLOW}" AND ExecutionStatus="Running"`;
+  // This fleet's files only: another deployment (or a test) sharing the namespace uses another task queue.
+  const base = `WorkflowType="${INGEST_WORKFLOW}" AND ExecutionStatus="Running" AND TaskQueue="${cfg.temporal.taskQueue}"`;
   const count = async (query: string) =>
     Number((await svc.countWorkflowExecutions({ namespace: ns, query })).count ?? 0);
 

@@ -39,3 +39,13 @@ export function writePrometheusConfig(cfg: SluiceConfig): string {
   writeFileSync(file, lines.join('\n'));
   return file;
 }
+
+/**
+ * Renders the configuration again and has the running Prometheus load it (its series stay): how new alert
+ * thresholds or a new scrape interval take effect.
+ */
+export async function reloadPrometheus(cfg: SluiceConfig): Promise<void> {
+  writePrometheusConfig(cfg);
+  const res = await fetch(`${cfg.prometheus.url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error(`Prometheus ${cfg.prometheus.url} refused the new configuration: ${await res.text()}`);
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import { writePrometheusConfig } from '../metrics/prometheus-config';
+import { reloadPrometheus, writePrometheusConfig } from '../metrics/prometheus-config';
 import { createS3 } from '../shared/clients';
 import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
@@ -277,6 +277,8 @@ const prometheus: Service = {
     const res = await httpOk(`${cfg.prometheus.url}/-/ready`);
     return res?.status === 200 ? undefined : `${cfg.prometheus.url}/-/ready not answering 200`;
   },
+  // A running Prometheus picks up changed alert settings on the next `up`.
+  afterStart: reloadPrometheus,
 };
 
 /** In start order: OpenSearch first, it takes longest to boot; Prometheus last, it only watches the others. */
