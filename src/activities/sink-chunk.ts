@@ -1,8 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest-types';
+import { Context } from '@temporalio/activity';
+import type { SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
 import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
+import { failure } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { PermanentSinkError, type Sink } from './sinks/sink';
 
@@ -36,11 +37,8 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       });
       return { sink: sink.name, chunk: input.chunk, written };
     } catch (e) {
-      if (e instanceof PermanentSinkError) throw ApplicationFailure.nonRetryable(e.message, e.type, { sink: e.sink });
+      if (e instanceof PermanentSinkError) throw failure(e.message, e.type, { sink: e.sink });
       throw e;
     }
   }
 }
-
-/** Activity names, one per sink: `sink_s3`, `sink_snowflake`, `sink_opensearch`. */
-export const sinkActivityName = (name: SinkName) => `sink_${name}` as const;

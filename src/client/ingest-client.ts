@@ -1,7 +1,17 @@
+import { hostname, userInfo } from 'node:os';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
-import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
+import {
+  type FileRef,
+  type IngestInput,
+  type IngestOptions,
+  type IngestStatus,
+  type IngestSummary,
+  STAGE_ACTIVITIES,
+  type Stage,
+} from '../contracts/ingest';
+import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
+import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
 
 export class AlreadyIngestedError extends Error {
@@ -27,7 +37,8 @@ export interface FileStatus {
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   execution: string;
-  progress?: IngestProgress;
+  /** A running file's status (the query), or a finished one's summary (its result). */
+  progress?: IngestStatus | IngestSummary;
   /** Stages whose work is failing and being retried right now (a provider down, throttling…). */
   waiting: StageWaiting[];
   failure?: string;
@@ -51,16 +62,8 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  const defaults = {
-    chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
-    maxRecordBytes: cfg.pipeline.maxRecordBytes,
-    maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
-    reminderInterval: cfg.pipeline.reminderInterval,
-    maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
-    chunksPerRun: cfg.pipeline.chunksPerRun,
-    metricLabels: cfg.metrics.tenantLabels,
-    retry: cfg.retry,
-  };
+  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+  const defaults: IngestOptions = { ...cfg.pipeline, metricLabels: cfg.metrics.tenantLabels, retry: cfg.retry };
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
@@ -104,6 +107,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
           // when re-ingest is asked for explicitly. A running one is never started twice.
           workflowIdReusePolicy: options.reingest ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
           workflowIdConflictPolicy: 'FAIL',
+          // What the Web UI shows in the list and at the top of the workflow page, before anything runs.
+          staticSummary: fileStaticSummary(file),
+          staticDetails: fileStaticDetails(file, `${starter()} via sluice${options.reingest ? ' (re-ingest)' : ''}`),
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
@@ -120,13 +126,15 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   };
 }
 
-const STAGE_OF_ACTIVITY: Record<string, Stage> = {
-  splitFile: 'split',
-  processChunk: 'process',
-  sink_s3: 's3',
-  sink_snowflake: 'snowflake',
-  sink_opensearch: 'opensearch',
-};
+/** Who started a file, for the audit trail a person reads in the Web UI. */
+function starter(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where it came from.
+    return hostname();
+  }
+}
 
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];
 type Timestamp = PendingActivity['nextAttemptScheduleTime'];
@@ -138,10 +146,13 @@ const isoOf = (t: Timestamp) =>
  * Which stages are failing and retrying, from the server's pending activities (attempts, last failure) and the
  * workflow's own record of when that work was scheduled. Work that merely runs, however long, is not waiting.
  */
-export function waitingStages(pending: PendingActivity[], progress: IngestProgress | undefined): StageWaiting[] {
+export function waitingStages(
+  pending: PendingActivity[],
+  progress: IngestStatus | IngestSummary | undefined,
+): StageWaiting[] {
   const byStage = new Map<Stage, StageWaiting>();
   for (const a of pending) {
-    const stage = STAGE_OF_ACTIVITY[a.activityType?.name ?? ''];
+    const stage = STAGE_ACTIVITIES[a.activityType?.name ?? ''];
     if (!stage || ((a.attempt ?? 1) <= 1 && !a.lastFailure)) continue;
     const w = byStage.get(stage) ?? { stage, since: '', attempt: 0, activities: 0 };
     w.activities += 1;
@@ -153,7 +164,8 @@ export function waitingStages(pending: PendingActivity[], progress: IngestProgre
     byStage.set(stage, w);
   }
   for (const w of byStage.values()) {
-    const scheduled = (progress?.running ?? []).filter((r) => r.stage === w.stage).map((r) => r.since);
+    const running = progress && 'running' in progress ? progress.running : [];
+    const scheduled = running.filter((r) => r.stage === w.stage).map((r) => r.since);
     w.since = scheduled.sort()[0] ?? new Date().toISOString();
   }
   return [...byStage.values()];

@@ -4,7 +4,7 @@ import type { Setting } from './settings';
  * Metrics, the local Prometheus and the alert thresholds. Alert thresholds are settings (not constants in the
  * rules file) so the shipped rules, the local stack's rules and a drill with short thresholds come from one source.
  */
-export const METRICS_SETTINGS: readonly Setting[] = [
+export const METRICS_SETTINGS = [
   {
     key: 'stack.prometheusPort',
     env: 'SLUICE_PROMETHEUS_PORT',
@@ -129,4 +129,4 @@ export const METRICS_SETTINGS: readonly Setting[] = [
     min: 0,
     doc: 'How long a condition must hold before its alert fires (a worker gone fires after twice the scrape interval at least).',
   },
-];
+] as const satisfies readonly Setting[];

@@ -1,14 +1,12 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { STAGE_ACTIVITIES } from '../contracts/ingest';
 import { M } from './names';
 
 /** The pipeline stage an activity belongs to: a bounded label whatever activities are added later. */
 export function stageOf(activityType: string): string {
-  if (activityType.startsWith('sink_')) return activityType.slice('sink_'.length);
-  if (activityType === 'splitFile') return 'split';
-  if (activityType === 'processChunk') return 'process';
-  return 'bookkeeping';
+  return STAGE_ACTIVITIES[activityType] ?? 'bookkeeping';
 }
 
 /**

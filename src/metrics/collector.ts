@@ -2,10 +2,10 @@ import type { MetricMeter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { NativeConnection } from '@temporalio/worker';
 import type { SluiceConfig } from '../config/load';
-import { SINK_NAMES, STAGES } from '../shared/ingest-types';
+import { STAGES } from '../contracts/ingest';
+import { INGEST_WORKFLOW } from '../contracts/messages';
+import { SINK_NAMES, sinkTaskQueue } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
-import { sinkTaskQueue } from '../shared/task-queues';
-import { INGEST_WORKFLOW } from '../workflows/definitions';
 import { M } from './names';
 
 const { TaskQueueType } = temporal.api.enums.v1;

@@ -1,6 +1,6 @@
 import type { MetricMeter } from '@temporalio/common';
 import type { AdaptiveThrottle } from '../activities/sinks/throttle';
-import type { SinkName } from '../shared/ingest-types';
+import type { SinkName } from '../contracts/sinks';
 import { M } from './names';
 
 /**

@@ -1,5 +1,5 @@
 import { metricMeter } from '@temporalio/workflow';
-import type { FileRef, SinkName, SplitResult, Stage } from '../shared/ingest-types';
+import type { FileRef, SinkName, SplitResult, Stage } from '../contracts/ingest';
 import { M } from './names';
 
 /**

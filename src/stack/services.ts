@@ -5,9 +5,9 @@ import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
+import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 import { reloadPrometheus, writePrometheusConfig } from '../metrics/prometheus-config';
 import { createS3 } from '../shared/clients';
-import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
 import {
   ensureFakesnow,

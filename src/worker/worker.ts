@@ -1,18 +1,16 @@
 import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
-import { sinkActivityName } from '../activities/sink-chunk';
-import { createSinks } from '../activities/sinks';
+import { createSinks } from '../activities/sinks/registry';
 import type { AdaptiveThrottle } from '../activities/sinks/throttle';
 import type { SluiceConfig } from '../config/load';
+import { SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { activityMetricsInterceptor } from '../metrics/activity-metrics';
 import { startCollector } from '../metrics/collector';
 import { telemetryOptions } from '../metrics/runtime-telemetry';
 import { registerScrapeTarget } from '../metrics/targets';
 import { sampleThrottles } from '../metrics/throttle-metrics';
 import { createOpenSearch, createS3 } from '../shared/clients';
-import { SINK_NAMES, type SinkName } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
-import { sinkTaskQueue } from '../shared/task-queues';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;

@@ -1,34 +1,45 @@
 import {
   ActivityFailure,
+  type ActivityInterfaceFor,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { PipelineMetrics } from '../metrics/workflow-metrics';
+import { workflowDefaults } from '../config/defaults';
+import { WORKFLOW_ERROR_TYPES } from '../contracts/errors';
 import {
   type IngestInput,
-  type IngestProgress,
   type IngestSummary,
   type RunningWork,
-  SINK_NAMES,
-  type SinkName,
   type SplitResult,
   STAGES,
   type Stage,
   type StageRetry,
-} from '../shared/ingest-types';
-import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
-import { sinkTaskQueue } from '../shared/task-queues';
+} from '../contracts/ingest';
+import { statusQuery } from '../contracts/messages';
+import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
+import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { PipelineMetrics } from '../metrics/workflow-metrics';
+import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
-import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
+import {
+  finishState,
+  type IngestState,
+  initialState,
+  recordSplit,
+  resumedState,
+  statusOf,
+  totalsOf,
+} from './ingest-state';
 import { activityOptions } from './policies';
 import { forEachWindowed } from './windowed';
 
@@ -38,10 +49,12 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) =>
-  ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
+type ActivityProxy = ActivityInterfaceFor<Activities>;
 
-const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
+const sinkActivity = (a: ActivityProxy, sink: SinkName) => a[sinkActivityName(sink)];
+
+/** What a workflow started without options (e.g. by the stock `temporal` CLI) uses: the settings' defaults. */
+const DEFAULTS = workflowDefaults();
 
 /**
  * One file, one workflow: split into record-aligned chunks; for each chunk (a sliding window of them) process,
@@ -52,16 +65,17 @@ const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly stri
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   const { file, resume } = input;
-  const opts = { ...DEFAULT_OPTIONS, ...input.options };
+  const opts = { ...DEFAULTS.pipeline, ...input.options };
   const retry = Object.fromEntries(
-    STAGES.map((s) => [s, { ...DEFAULT_RETRY[s], ...input.options?.retry?.[s] }]),
+    STAGES.map((s) => [s, { ...DEFAULTS.retry[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
-  const progress: IngestProgress = resume
-    ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
-    : initialProgress(input);
+  const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const metrics = new PipelineMetrics(file, opts.metricLabels);
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
-  setHandler(statusQuery, () => progress);
+  setHandler(statusQuery, () => statusOf(progress));
+  // The Web UI's "current details": refreshed whenever progress changes (no command, so replay-safe).
+  const showDetails = () => setCurrentDetails(currentDetails(workflowInfo().workflowId, progress));
+  showDetails();
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -76,21 +90,25 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     stage: Stage,
     chunks: number[],
     records: () => number,
-    work: (a: Activities) => Promise<T>,
+    work: (a: ActivityProxy) => Promise<T>,
   ): Promise<T | undefined> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
-      const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
-      );
+      const activities = proxyActivities<Activities>({
+        ...activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
+        summary: activitySummary(stage, file, chunks[0], isSinkName(stage) ? records() : undefined),
+      });
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
         metrics.parked(stage, failure.errorType);
-        const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
+        const parked = desk.park({ stage, chunks, records: records(), ...failure });
+        showDetails();
+        const { outcome, record } = await parked;
+        showDetails();
         await bookkeeping.recordDecision({
           file,
           decision: record,
@@ -109,12 +127,14 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   /** Work in progress, attempts and retries included: what `status` reports as waiting, and since when. */
   async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
     progress.running.push(running);
+    showDetails();
     try {
       const result = await work();
       metrics.stage(running.stage, running.since);
       return result;
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
+      showDetails();
     }
   }
 
@@ -130,22 +150,11 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     );
     if (!result) {
       metrics.finished('Dropped', undefined);
-      return finish(progress, 'Dropped');
+      return finish(progress, 'Dropped', showDetails);
     }
     split = result;
     metrics.split(split);
-    Object.assign(progress, {
-      fileId: split.fileId,
-      stage: 'process',
-      chunksTotal: split.chunkCount,
-      records: split.records,
-      quarantined: split.quarantined,
-      bytes: split.bytes,
-      compressedBytes: split.compressedBytes,
-      gzip: split.gzip,
-      warnings: split.warnings,
-      splitMs: Date.now() - Date.parse(progress.startedAt),
-    });
+    recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
   }
 
@@ -171,7 +180,16 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
               [chunk],
               () => processed.parsed,
               async (a) => {
-                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                const write = sinkActivity(a, sink);
+                // A bisection step writes part of the chunk: its timeline entry names the lines, not the chunk.
+                const { written, poison } = await writeBisecting(
+                  (t) =>
+                    t.firstLine === target.firstLine && t.lastLine === target.lastLine
+                      ? write(t)
+                      : write.executeWithOptions({ summary: bisectSummary(sink, chunk, t.firstLine, t.lastLine) }, [t]),
+                  target,
+                  opts.maxPoisonPerChunk,
+                );
                 if (poison.length) {
                   await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
                   progress.rejected[sink] += poison.length;
@@ -187,6 +205,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
     metrics.chunkDone();
+    showDetails();
   }
 
   const first = resume?.nextChunk ?? 0;
@@ -200,53 +219,25 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   if (nextChunk < split.chunkCount) {
     // Signals and updates already accepted finish here, not in a run that is gone.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
+    await continueAsNew<typeof ingestFile>({
+      ...input,
+      resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
+    });
   }
   metrics.finished('Completed', split.fileTime);
-  return finish(progress, 'Completed');
+  return finish(progress, 'Completed', showDetails);
 }
 
-function initialProgress(input: IngestInput): IngestProgress {
-  return {
-    fileId: '',
-    file: input.file,
-    status: 'Running',
-    stage: 'split',
-    source: `s3://${input.file.bucket}/${input.file.key}`,
-    chunksTotal: 0,
-    chunksDone: 0,
-    chunksInFlight: [],
-    records: 0,
-    parsed: 0,
-    quarantined: 0,
-    written: { s3: 0, snowflake: 0, opensearch: 0 },
-    rejected: { s3: 0, snowflake: 0, opensearch: 0 },
-    bytes: 0,
-    compressedBytes: 0,
-    gzip: false,
-    warnings: [],
-    awaiting: [],
-    decisions: [],
-    dropped: [],
-    reminders: 0,
-    running: [],
-    runs: 1,
-    startedAt: new Date().toISOString(),
-  };
-}
-
-function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
-  progress.stage = 'done';
-  progress.status = status;
-  progress.finishedAt = new Date().toISOString();
-  progress.durationMs = Date.now() - Date.parse(progress.startedAt);
+function finish(state: IngestState, status: IngestSummary['status'], showDetails: () => void): IngestSummary {
+  const summary = finishState(state, status, new Date());
   upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
-  return progress;
+  showDetails();
+  return summary;
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */
 function describeFailure(err: unknown, retry: StageRetry): { errorType: string; error: string } | undefined {
-  if (err instanceof ApplicationFailure && err.type === 'TooManyRejected')
+  if (err instanceof ApplicationFailure && err.type === WORKFLOW_ERROR_TYPES.tooManyRejected)
     return { errorType: err.type, error: err.message };
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
@@ -255,7 +246,7 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
   if (cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT') {
     const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
     return {
-      errorType: 'RetryWindowExhausted',
+      errorType: WORKFLOW_ERROR_TYPES.retryWindowExhausted,
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentSinkError } from '../../src/activities/sinks/sink';
-import { classifySnowflakeError, insertSql, rowBatches } from '../../src/activities/sinks/snowflake';
+import { classifySnowflakeError } from '../../src/activities/sinks/snowflake/errors';
+import { insertSql, rowBatches } from '../../src/activities/sinks/snowflake/sink';
 import { ThrottledError } from '../../src/activities/sinks/throttle';
 
 describe('snowflake row batches', () => {

@@ -6,9 +6,10 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
-import { mapLimit, onceUntilFailure } from './util';
+import type { Envelope } from '../../../transforms/envelope';
+import type { EnvelopeBatch, Sink, SinkWriteResult } from '../sink';
+import { mapLimit, onceUntilFailure } from '../util';
+import { classifyS3SinkError as classify } from './errors';
 
 export interface S3SinkDeps {
   s3: S3Client;
@@ -29,20 +30,6 @@ export function objectKey(partition: string, fileId: string, firstLine: number, 
 const RANGE_NAME = /^(\d+)-(\d+)\.ndjson\.gz$/;
 // Partitions are written in parallel, but not unboundedly: a chunk spanning months has thousands of hours.
 const CONCURRENCY = 8;
-
-type S3Failure = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-
-function classify(e: unknown, bucket: string): unknown {
-  const err = e as S3Failure;
-  const status = err.$metadata?.httpStatusCode;
-  if (err.name === 'NoSuchBucket' || (err.name === 'NotFound' && status === 404)) {
-    return new PermanentSinkError('s3', `bucket ${bucket} does not exist`, 'BucketMissing');
-  }
-  if (err.name === 'AccessDenied' || status === 403) {
-    return new PermanentSinkError('s3', `access denied to bucket ${bucket}: ${err.message}`, 'AccessDenied');
-  }
-  return e;
-}
 
 export function createS3Sink(deps: S3SinkDeps): Sink {
   const { s3, bucket } = deps;

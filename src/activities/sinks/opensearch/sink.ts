@@ -1,8 +1,10 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
-import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
-import { AdaptiveThrottle, ThrottledError } from './throttle';
-import { onceUntilFailure } from './util';
+import type { Envelope } from '../../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
+import { AdaptiveThrottle, ThrottledError } from '../throttle';
+import { onceUntilFailure } from '../util';
+import { type BulkItem, itemError, pushBack, retryable, transportError } from './errors';
+import { opensearchSpec } from './spec';
 
 export interface OpenSearchSinkDeps {
   client: Client;
@@ -86,36 +88,12 @@ interface BulkOp {
   body: string;
 }
 
-type BulkItem = { _index: string; _id?: string; status: number; error?: { type?: string; reason?: string } };
-
-const retryable = (status: number) => status === 429 || status >= 500;
-/** The cluster saying "not so fast": rejected execution, tripped breaker, node overloaded. */
-const pushBack = (status: number) => status === 429 || status === 503;
-
 export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
   const { client, indexPrefix } = deps;
   const maxBulkBytes = deps.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
-  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4 });
+  const throttle =
+    deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: opensearchSpec.concurrency });
   const maxThrottledWaitMs = deps.maxThrottledWaitMs ?? DEFAULT_MAX_THROTTLED_WAIT_MS;
-
-  /** HTTP 429/5xx and connection failures are transient; any other refusal of the request is not. */
-  function transportError(e: unknown, what: string, permanentType: string): unknown {
-    if (!(e instanceof errors.ResponseError)) {
-      return new Error(`opensearch: ${what} failed: ${(e as Error).message}`, { cause: e });
-    }
-    const detail = `HTTP ${e.statusCode}: ${JSON.stringify(e.body?.error ?? e.body ?? e.message).slice(0, 500)}`;
-    if (retryable(e.statusCode)) return new Error(`opensearch: ${what} failed with ${detail}`, { cause: e });
-    return new PermanentSinkError('opensearch', `${what} rejected with ${detail}`, permanentType);
-  }
-
-  function itemError(item: BulkItem, op: BulkOp): PermanentSinkError {
-    const reason = `${item.error?.type ?? 'unknown'}: ${item.error?.reason ?? `HTTP ${item.status}`}`;
-    const where = `index ${item._index}, row_id ${op.rowId}`;
-    // A 400 is the document not fitting the index's mapping; no retry changes that.
-    return item.status === 400
-      ? new PermanentSinkError('opensearch', `mapping conflict in ${where}: ${reason}`, 'MappingConflict')
-      : new PermanentSinkError('opensearch', `document rejected in ${where}: ${reason}`, 'DocumentRejected');
-  }
 
   /** Sends one `_bulk`; returns how many were acknowledged, the ops to send again, and why (when pushed back). */
   async function sendBulk(ops: BulkOp[]): Promise<{ acked: number; again: BulkOp[]; pushedBack?: string }> {

@@ -1,0 +1,15 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { ERROR_CLASSES, type ErrorType } from '../contracts/errors';
+
+/**
+ * A failure of a declared type. Whether Temporal retries it follows the type's class in the one table
+ * (contracts/errors.ts), so a thrower never decides retryability on its own.
+ */
+export function failure(message: string, type: ErrorType, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: ERROR_CLASSES[type] !== 'push-back',
+    details: details === undefined ? undefined : [details],
+  });
+}
