@@ -4,10 +4,12 @@ import { ALERT_RULES_HEADER, alertRulesYaml } from '../metrics/alert-rules';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
+import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
+import { REPLAY_CHECK_USAGE, replayCheckCommand } from './replay-check-command';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
 import { STATUS_USAGE, statusCommand } from './status-command';
@@ -24,6 +26,8 @@ ${DECISION_USAGE.split('\n\n')[0]
   .join('\n')}
   ${REPLAY_USAGE.split('\n')[0]}
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
+  ${REPLAY_CHECK_USAGE.split('\n')[0]}
+  ${BACKLOG_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
   sluice alert-rules             print the Prometheus alert rules with the SLUICE_ALERT_* thresholds in effect
@@ -45,6 +49,8 @@ const COMMANDS: Record<string, Command> = {
     await runWorker();
     return 0;
   },
+  'replay-check': replayCheckCommand,
+  'backlog-publisher': backlogCommand,
   stack: stackCommand,
   'alert-rules': async () => {
     process.stdout.write(alertRulesYaml(loadConfig(), ALERT_RULES_HEADER));

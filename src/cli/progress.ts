@@ -124,6 +124,12 @@ export class ProgressReporter {
     if (this.opts.tty && this.shown) this.write('\n');
     this.shown = false;
   }
+
+  /** A line of its own, after the live one. */
+  note(text: string): void {
+    this.finish();
+    this.write(`${text}\n`);
+  }
 }
 
 /** The coarse state whose change always deserves a plain line. */
@@ -151,6 +157,27 @@ export async function watchProgress(
   now: () => number = Date.now,
 ): Promise<FileStatus> {
   const rate = new RateWindow();
+  // Ctrl-C stops the watching, not the ingest: say so, on a line of its own, and where to pick it up again.
+  const onInterrupt = () => {
+    reporter.note(`stopped watching; the ingest goes on (sluice status '${workflowId}' --watch)`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await poll(ingest, workflowId, reporter, intervalMs, now, rate);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function poll(
+  ingest: IngestClient,
+  workflowId: string,
+  reporter: ProgressReporter,
+  intervalMs: number,
+  now: () => number,
+  rate: RateWindow,
+): Promise<FileStatus> {
   for (;;) {
     let status: FileStatus | undefined;
     try {

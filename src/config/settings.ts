@@ -1,3 +1,4 @@
+import { DEPLOY_SETTINGS } from './settings-deploy';
 import { METRICS_SETTINGS } from './settings-metrics';
 import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
@@ -210,6 +211,7 @@ export const SETTINGS = [
   },
   ...SINK_LIMIT_SETTINGS,
   ...RETRY_SETTINGS,
+  ...DEPLOY_SETTINGS,
   ...PROGRESS_SETTINGS,
   ...METRICS_SETTINGS,
   {
