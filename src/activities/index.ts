@@ -4,6 +4,7 @@ import type { SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
 import { SINK_NAMES, type SinkActivityName, type SinkName, sinkActivityName } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
 import { createDecisionActivities } from './decisions';
+import { createScanActivities } from './intake/scan-activities';
 import { createProcessChunk } from './process/process-chunk';
 import { createReplayRejected } from './replay-rejected';
 import { createSinkChunk } from './sink-chunk';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...sinkActivities,
     ...createDecisionActivities(common),
     replayRejected: createReplayRejected({ s3: deps.s3, quarantineBucket: common.quarantineBucket, sinks: deps.sinks }),
+    ...createScanActivities({ cfg: deps.cfg, s3: deps.s3, log: deps.log }),
   };
 }
 

@@ -4,11 +4,13 @@ import { ALERT_RULES_HEADER, alertRulesYaml } from '../metrics/alert-rules';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
+import { BACKFILL_USAGE, backfillCommand } from './backfill-command';
 import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
+import { INTAKE_USAGE, intakeCommand } from './intake-command';
 import { REPLAY_CHECK_USAGE, replayCheckCommand } from './replay-check-command';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
@@ -28,6 +30,8 @@ ${DECISION_USAGE.split('\n\n')[0]
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
   ${REPLAY_CHECK_USAGE.split('\n')[0]}
   ${BACKLOG_USAGE.split('\n')[0]}
+  ${INTAKE_USAGE.split('\n')[0]}
+  ${BACKFILL_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
   sluice alert-rules             print the Prometheus alert rules with the SLUICE_ALERT_* thresholds in effect
@@ -52,6 +56,8 @@ const COMMANDS: Record<string, Command> = {
   'replay-check': replayCheckCommand,
   'backlog-publisher': backlogCommand,
   stack: stackCommand,
+  intake: intakeCommand,
+  backfill: backfillCommand,
   'alert-rules': async () => {
     process.stdout.write(alertRulesYaml(loadConfig(), ALERT_RULES_HEADER));
     return 0;

@@ -2,14 +2,17 @@ import { parseArgs } from 'node:util';
 import { connectIngestClient } from '../client/ingest-client';
 import { workflowIdOf } from '../client/lookup';
 import { loadConfig } from '../config/load';
+import { SCAN_SCHEDULE_ID } from '../intake/scan-schedule';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
 import { ProgressReporter, watchProgress } from './progress';
+import { scanStatus } from './scan-status';
 
-export const STATUS_USAGE = `sluice status <workflow id | s3://bucket/key | local path> [--tenant T] [--json] [--watch]
+export const STATUS_USAGE = `sluice status <workflow id | s3://bucket/key | local path | backfill/… | sluice-intake-scan-…> [--tenant T] [--json] [--watch]
 
   Progress of a running ingest (chunks done, records, per-sink counts) or the summary of a finished one.
-  An s3:// URI or local path needs --tenant to find its workflow.
+  An s3:// URI or local path needs --tenant to find its workflow. A backfill's (or scan's) workflow id shows its
+  progress (listed, started, already done, rate, ETA).
   --watch  follow a running file until it closes: a live progress line (chunks, records, rate, ETA, what it
            waits on), rewritten in place on a terminal, plain lines otherwise; then the summary.`;
 
@@ -32,6 +35,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
   if (!ref || extra.length) throw new UsageError('name exactly one file or workflow id');
   if (values.watch && values.json) throw new UsageError('--watch draws a progress line; use --json without it');
   const cfg = loadConfig();
+  if (ref.startsWith('backfill/') || ref.startsWith(SCAN_SCHEDULE_ID))
+    return scanStatus(cfg, ref, values.json === true);
   const workflowId = await workflowIdOf(ref, values.tenant, cfg);
   const ingest = await connectIngestClient(cfg);
   try {

@@ -57,13 +57,20 @@ export interface StageWaiting {
   nextAttemptAt?: string;
 }
 
+/**
+ * The options every started ingest carries, from configuration (the CLI, the intake and scans alike): every
+ * pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+ */
+export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
+  return { ...cfg.pipeline, metricLabels: cfg.metrics.tenantLabels, retry: cfg.retry };
+}
+
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
   const connection = await Connection.connect({ address: cfg.temporal.address });
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
-  const defaults: IngestOptions = { ...cfg.pipeline, metricLabels: cfg.metrics.tenantLabels, retry: cfg.retry };
+  const defaults = defaultIngestOptions(cfg);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);

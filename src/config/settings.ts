@@ -1,4 +1,5 @@
 import { DEPLOY_SETTINGS } from './settings-deploy';
+import { INTAKE_SETTINGS } from './settings-intake';
 import { METRICS_SETTINGS } from './settings-metrics';
 import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
@@ -213,6 +214,7 @@ export const SETTINGS = [
   ...RETRY_SETTINGS,
   ...DEPLOY_SETTINGS,
   ...PROGRESS_SETTINGS,
+  ...INTAKE_SETTINGS,
   ...METRICS_SETTINGS,
   {
     key: 'log.level',

@@ -8,7 +8,9 @@ import type { SluiceConfig } from '../config/load';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 import { reloadPrometheus, writePrometheusConfig } from '../metrics/prometheus-config';
 import { createS3 } from '../shared/clients';
+import { minioWebhookEnv, watchLandingBucket } from './minio-notify';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
+import { sqs } from './sqs-service';
 import {
   ensureFakesnow,
   ensureMinio,
@@ -20,7 +22,7 @@ import {
   STACK_ASSETS,
 } from './tools';
 
-export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'prometheus';
+export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'sqs' | 'prometheus';
 export type Progress = (line: string) => void;
 
 export interface Service {
@@ -117,6 +119,7 @@ const minio: Service = {
         MINIO_ROOT_PASSWORD: cfg.s3.secretAccessKey,
         MINIO_BROWSER: 'on',
         MINIO_UPDATE: 'off',
+        ...minioWebhookEnv(cfg),
       },
     };
   },
@@ -139,6 +142,7 @@ const minio: Service = {
           await s3.send(new CreateBucketCommand({ Bucket: bucket }));
         }
       }
+      await watchLandingBucket(cfg, s3);
     } finally {
       s3.destroy();
     }
@@ -282,7 +286,7 @@ const prometheus: Service = {
 };
 
 /** In start order: OpenSearch first, it takes longest to boot; Prometheus last, it only watches the others. */
-export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, prometheus];
+export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, sqs, prometheus];
 
 export function serviceByName(name: string): Service {
   const s = SERVICES.find((x) => x.name === name);

@@ -22,6 +22,7 @@ export const PINS = {
   opensearch: { artifact: 'org.opensearch.distribution.integ-test-zip:opensearch', version: '2.19.6' },
   fakesnow: { version: '0.12.1' },
   testServer: { artifact: 'io.temporal:temporal-test-server', version: '1.31.0' },
+  elasticmq: { artifact: 'org.elasticmq:elasticmq-server_2.13', version: '1.7.1' },
   // Prometheus 3.x is published to the Go module proxy as v0.3xx.y; v0.316.0 is the first 3.x whose go.mod has
   // no replace directive, which `go install module@version` refuses.
   prometheus: { module: 'github.com/prometheus/prometheus', version: 'v0.316.0' },
