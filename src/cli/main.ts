@@ -1,11 +1,15 @@
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
 import { ALERT_RULES_HEADER, alertRulesYaml } from '../metrics/alert-rules';
+import { PemError } from '../shared/pem';
+import { maskConfig } from '../shared/redact';
+import { TemporalConnectError } from '../shared/temporal-connection';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
 import { BACKFILL_USAGE, backfillCommand } from './backfill-command';
 import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
+import { CODEC_SERVER_USAGE, codecServerCommand } from './codec-server-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
@@ -33,6 +37,7 @@ ${DECISION_USAGE.split('\n\n')[0]
   ${INTAKE_USAGE.split('\n')[0]}
   ${BACKFILL_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
+  ${CODEC_SERVER_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
   sluice alert-rules             print the Prometheus alert rules with the SLUICE_ALERT_* thresholds in effect
 
@@ -58,6 +63,7 @@ const COMMANDS: Record<string, Command> = {
   stack: stackCommand,
   intake: intakeCommand,
   backfill: backfillCommand,
+  'codec-server': codecServerCommand,
   'alert-rules': async () => {
     process.stdout.write(alertRulesYaml(loadConfig(), ALERT_RULES_HEADER));
     return 0;
@@ -68,8 +74,7 @@ const COMMANDS: Record<string, Command> = {
       return 0;
     }
     const cfg = loadConfig();
-    const masked = JSON.stringify(cfg, (k, v) => (/password|secret/i.test(k) && v ? '***' : v), 2);
-    process.stdout.write(`${masked}\n`);
+    process.stdout.write(`${JSON.stringify(maskConfig(cfg), null, 2)}\n`);
     return 0;
   },
 };
@@ -96,7 +101,9 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof ConfigError ||
       e instanceof PrerequisiteError ||
       e instanceof StackError ||
-      e instanceof AlreadyIngestedError
+      e instanceof AlreadyIngestedError ||
+      e instanceof TemporalConnectError ||
+      e instanceof PemError
     ) {
       process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
       return 1;

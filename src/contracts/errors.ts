@@ -15,6 +15,8 @@ const CORE_ERRORS = {
   SourceAccessDenied: 'permanent',
   TruncatedInput: 'permanent',
   CorruptInput: 'permanent',
+  // The file is not in the format asked for (or any we know): refused whole at split, not record by record.
+  FormatMismatch: 'permanent',
   StagingCorrupt: 'permanent',
   Throttled: 'push-back',
 } as const satisfies Record<string, ErrorClass>;

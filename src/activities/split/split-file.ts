@@ -4,7 +4,8 @@ import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S
 import { Context } from '@temporalio/activity';
 import type { SplitInput, SplitResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
-import { getParser } from '../../transforms/parsers';
+import { CloudTrailDocumentError, FormatMismatchError, type Framing, openFraming } from '../../transforms/framing';
+import { AUTO_LOG_TYPE, createReader, getParser } from '../../transforms/parsers';
 import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
 import { quarantineEntry } from '../quarantine';
@@ -27,6 +28,8 @@ interface PendingChunk {
   firstLine: number;
   lastLine: number;
   records: number;
+  /** Lines at the start of the body that repeat the file's header, not numbered. */
+  headerLines: number;
 }
 
 /** Accumulates whole lines into chunks of about the target size. */
@@ -37,12 +40,25 @@ class ChunkBuilder {
   private firstLine = 0;
   private lastLine = 0;
   private next = 0;
+  private headerLines = 0;
   readonly ready: PendingChunk[] = [];
 
-  constructor(private readonly targetBytes: number) {}
+  /** `header` gives the format's header lines in force (Zeek TSV, VPC flow): each chunk starts with them. */
+  constructor(
+    private readonly targetBytes: number,
+    private readonly header: () => Buffer[] = () => [],
+  ) {}
 
   add(content: Buffer, lineNo: number, isRecord: boolean): void {
-    if (this.parts.length === 0) this.firstLine = lineNo;
+    if (this.parts.length === 0) {
+      this.firstLine = lineNo;
+      const header = this.header();
+      this.headerLines = header.length;
+      for (const h of header) {
+        this.parts.push(h, NL);
+        this.bytes += h.length + 1;
+      }
+    }
     this.parts.push(content, NL);
     this.bytes += content.length + 1;
     this.lastLine = lineNo;
@@ -60,6 +76,7 @@ class ChunkBuilder {
         firstLine: this.firstLine,
         lastLine: this.lastLine,
         records: this.records,
+        headerLines: this.headerLines,
       });
     }
     this.parts = [];
@@ -75,6 +92,17 @@ class ChunkBuilder {
 const NL = Buffer.from('\n');
 const BLANK = Buffer.alloc(0);
 
+/** A broken gzip stream: no retry reads it differently, so it is permanent. The object is left as it is. */
+function gzipFailure(e: unknown, file: SplitInput['file'], bytesRead: number): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code?.startsWith('Z_')) return e;
+  const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
+  return failure(
+    `${sourceUri(file)}: ${what} (${err.message}) after ${bytesRead} uncompressed bytes; nothing of this file was ingested`,
+    what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
+  );
+}
+
 /**
  * Streams one object from S3 (never whole in memory), gunzips it when its first bytes say gzip, cuts it on
  * record boundaries into chunks in the staging bucket, and returns only counts: the claim check for the rest
@@ -85,7 +113,7 @@ export function createSplitFile(deps: SplitDeps) {
     const { file } = input;
     const fileId = fileIdOf(file);
     try {
-      getParser(file.logType);
+      if (file.logType !== AUTO_LOG_TYPE) getParser(file.logType);
     } catch (e) {
       throw failure((e as Error).message, 'UnknownLogType');
     }
@@ -124,14 +152,27 @@ export function createSplitFile(deps: SplitDeps) {
     }
     const source: AsyncIterable<Buffer> = gzip ? Readable.from(raw()).pipe(createGunzip()) : raw();
 
-    const chunks = new ChunkBuilder(input.chunkTargetBytes);
+    let framing: Framing;
+    try {
+      framing = await openFraming(source, file.logType, { uri: sourceUri(file), key: file.key });
+    } catch (e) {
+      if (e instanceof FormatMismatchError) throw failure(e.message, 'FormatMismatch');
+      throw gzipFailure(e, file, 0);
+    }
+    if (framing.skip) warnings.push(framing.skip.what);
+    const reader = createReader(framing.parser);
+
+    const chunks = new ChunkBuilder(input.chunkTargetBytes, () => reader.headerLines());
     const oversize: { kept: Buffer; total: number; line: number; offset: number }[] = [];
     let records = 0;
     const splitter = new LineSplitter(input.maxRecordBytes, OVERSIZE_KEEP_BYTES, {
       line(content, lineNo) {
-        const isRecord = !isBlank(content);
+        const header = reader.isHeader(content);
+        const isRecord = !header && !isBlank(content);
         if (isRecord) records += 1;
         chunks.add(content, lineNo, isRecord);
+        // After the add: a chunk starting here repeats the header in force before this line.
+        if (header) reader.read(content);
       },
       oversize(kept, total, line, offset) {
         records += 1;
@@ -153,6 +194,8 @@ export function createSplitFile(deps: SplitDeps) {
               'first-line': String(c.firstLine),
               'last-line': String(c.lastLine),
               records: String(c.records),
+              'header-lines': String(c.headerLines),
+              'log-type': framing.logType,
             },
           }),
         );
@@ -180,21 +223,15 @@ export function createSplitFile(deps: SplitDeps) {
     };
 
     try {
-      for await (const buf of source) {
+      for await (const buf of framing.lines) {
         splitter.push(buf);
         if (chunks.ready.length || oversize.length) await drain();
       }
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code?.startsWith('Z_')) {
-        // The gzip stream itself is broken: no retry reads it differently. The object is left as it is.
-        const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
-        throw failure(
-          `${sourceUri(file)}: ${what} (${err.message}) after ${splitter.bytesRead} uncompressed bytes; nothing of this file was ingested`,
-          what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
-        );
+      if (e instanceof CloudTrailDocumentError) {
+        throw failure(`${sourceUri(file)}: ${e.message}`, 'CorruptInput');
       }
-      throw e;
+      throw gzipFailure(e, file, splitter.bytesRead);
     }
     splitter.finish();
     chunks.cut();
@@ -210,6 +247,8 @@ export function createSplitFile(deps: SplitDeps) {
       gzip,
       fileTime,
       warnings,
+      ...(framing.logType !== file.logType ? { logType: framing.logType } : {}),
+      ...(framing.skip ? { skipped: { [framing.skip.reason]: 1 } } : {}),
     };
     log.info('split done', { ...result });
     return result;
