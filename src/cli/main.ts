@@ -1,6 +1,7 @@
 import { UsageError } from '../client/errors';
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
+import { ALERT_RULES_HEADER, alertRulesYaml } from '../metrics/alert-rules';
 import { PemError } from '../shared/pem';
 import { maskConfig } from '../shared/redact';
 import { TemporalConnectError } from '../shared/temporal-connection';
@@ -48,6 +49,7 @@ ${DECISION_USAGE.split('\n\n')[0]
   ${STACK_USAGE.split('\n')[0]}
   ${CODEC_SERVER_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
+  sluice alert-rules             print the Prometheus alert rules with the SLUICE_ALERT_* thresholds in effect
 
 Run \`sluice <command> --help\` for a command's options.
 
@@ -92,6 +94,10 @@ const COMMANDS: Record<string, Command> = {
   intake: intakeCommand,
   backfill: backfillCommand,
   'codec-server': codecServerCommand,
+  'alert-rules': async () => {
+    process.stdout.write(alertRulesYaml(loadConfig(), ALERT_RULES_HEADER));
+    return 0;
+  },
   config: async (argv) => {
     if (argv.includes('--markdown')) {
       process.stdout.write(`${configReferenceMarkdown()}\n`);

@@ -64,7 +64,7 @@ export interface StageWaiting {
  * pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
  */
 export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
-  return { ...cfg.pipeline, retry: cfg.retry };
+  return { ...cfg.pipeline, metricLabels: cfg.metrics.tenantLabels, retry: cfg.retry };
 }
 
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {

@@ -1,6 +1,7 @@
 import { CONNECTION_SETTINGS } from './settings-connections';
 import { DEPLOY_SETTINGS } from './settings-deploy';
 import { INTAKE_SETTINGS } from './settings-intake';
+import { METRICS_SETTINGS } from './settings-metrics';
 import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
 import { SINK_LIMIT_SETTINGS, SINK_SETTINGS } from './settings-sinks';
@@ -221,6 +222,7 @@ export const SETTINGS = [
   ...PROGRESS_SETTINGS,
   ...INTAKE_SETTINGS,
   ...CONNECTION_SETTINGS,
+  ...METRICS_SETTINGS,
   {
     key: 'log.level',
     env: 'SLUICE_LOG_LEVEL',

@@ -56,6 +56,8 @@ export interface IngestOptions {
   maxPoisonPerChunk?: number;
   /** Chunks one run handles before continuing as new, keeping history bounded. */
   chunksPerRun?: number;
+  /** Pipeline metrics carry tenant and log type labels (SLUICE_METRICS_TENANT_LABELS). */
+  metricLabels?: boolean;
 }
 
 export interface IngestInput {

@@ -6,6 +6,7 @@ import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
+import { reloadPrometheus, writePrometheusConfig } from '../metrics/prometheus-config';
 import { createS3 } from '../shared/clients';
 import { connectTemporal } from '../shared/temporal-connection';
 import { minioWebhookEnv, watchLandingBucket } from './minio-notify';
@@ -15,13 +16,14 @@ import {
   ensureFakesnow,
   ensureMinio,
   ensureOpenSearchZip,
+  ensurePrometheus,
   ensureTemporal,
   extractOpenSearch,
   javaHome,
   STACK_ASSETS,
 } from './tools';
 
-export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'sqs';
+export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'sqs' | 'prometheus';
 export type Progress = (line: string) => void;
 
 export interface Service {
@@ -259,8 +261,36 @@ const snowflake: Service = {
   },
 };
 
-/** In start order: OpenSearch first, it takes longest to boot. */
-export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, sqs];
+const prometheus: Service = {
+  name: 'prometheus',
+  endpoint: (cfg) => `${cfg.prometheus.url} (alerts ${cfg.prometheus.url}/api/v1/alerts)`,
+  ports: (cfg) => [cfg.stack.prometheusPort],
+  async prepare(cfg, progress) {
+    const { prometheus: bin } = await ensurePrometheus(cfg.stack.toolsDir, progress);
+    const config = writePrometheusConfig(cfg);
+    return {
+      command: bin,
+      args: [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(cfg.stack.stateDir, 'prometheus', 'data')}`,
+        `--web.listen-address=127.0.0.1:${cfg.stack.prometheusPort}`,
+        // POST /-/reload picks up re-rendered rules (new alert thresholds) without losing the series.
+        '--web.enable-lifecycle',
+        '--storage.tsdb.retention.time=7d',
+        '--log.level=warn',
+      ],
+    };
+  },
+  async check(cfg) {
+    const res = await httpOk(`${cfg.prometheus.url}/-/ready`);
+    return res?.status === 200 ? undefined : `${cfg.prometheus.url}/-/ready not answering 200`;
+  },
+  // A running Prometheus picks up changed alert settings on the next `up`.
+  afterStart: reloadPrometheus,
+};
+
+/** In start order: OpenSearch first, it takes longest to boot; Prometheus last, it only watches the others. */
+export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, sqs, prometheus];
 
 export function serviceByName(name: string): Service {
   const s = SERVICES.find((x) => x.name === name);

@@ -23,6 +23,9 @@ export const PINS = {
   fakesnow: { version: '0.12.1' },
   testServer: { artifact: 'io.temporal:temporal-test-server', version: '1.31.0' },
   elasticmq: { artifact: 'org.elasticmq:elasticmq-server_2.13', version: '1.7.1' },
+  // Prometheus 3.x is published to the Go module proxy as v0.3xx.y; v0.316.0 is the first 3.x whose go.mod has
+  // no replace directive, which `go install module@version` refuses.
+  prometheus: { module: 'github.com/prometheus/prometheus', version: 'v0.316.0' },
 } as const;
 
 export class PrerequisiteError extends Error {
@@ -115,6 +118,38 @@ async function goInstall(name: 'temporal' | 'minio', toolsDir: string, progress:
   );
   renameSync(tmp, dir);
   return bin;
+}
+
+/**
+ * Prometheus and promtool (the rules unit-test runner) from one module version, into one directory. Built without
+ * the `builtinassets` tag, so Prometheus serves its API but not its React UI: the tests and Grafana use the API.
+ */
+export async function ensurePrometheus(
+  toolsDir: string,
+  progress: Progress,
+): Promise<{ prometheus: string; promtool: string }> {
+  const pin = PINS.prometheus;
+  const dir = path.join(toolsDir, `prometheus-${pin.version}`);
+  const bins = { prometheus: path.join(dir, 'prometheus'), promtool: path.join(dir, 'promtool') };
+  if (existsSync(bins.prometheus) && existsSync(bins.promtool)) return bins;
+  requireCommand(
+    'go',
+    `the local stack builds Prometheus from Go modules (go install ${pin.module}/cmd/prometheus@${pin.version})`,
+  );
+  const tmp = `${dir}.partial`;
+  rmSync(tmp, { recursive: true, force: true });
+  await runLogged(
+    `prometheus ${pin.version} (go install; several minutes the first time)`,
+    'go',
+    ['install', `${pin.module}/cmd/prometheus@${pin.version}`, `${pin.module}/cmd/promtool@${pin.version}`],
+    {
+      env: { GOBIN: tmp, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
+      log: path.join(toolsDir, 'logs', 'prometheus-install.log'),
+    },
+    progress,
+  );
+  renameSync(tmp, dir);
+  return bins;
 }
 
 export const ensureTemporal = (toolsDir: string, progress: Progress) => goInstall('temporal', toolsDir, progress);

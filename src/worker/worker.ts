@@ -9,9 +9,15 @@ import {
 } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
 import { createSinks, type Sink } from '../activities/sinks/registry';
+import type { AdaptiveThrottle } from '../activities/sinks/throttle';
 import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { activityMetricsInterceptor } from '../metrics/activity-metrics';
+import { startCollector } from '../metrics/collector';
+import { telemetryOptions } from '../metrics/runtime-telemetry';
+import { registerScrapeTarget } from '../metrics/targets';
+import { sampleThrottles } from '../metrics/throttle-metrics';
 import { createOpenSearch, createS3 } from '../shared/clients';
 import { createLogger, type Logger } from '../shared/log';
 import { connectNativeTemporal } from '../shared/temporal-connection';
@@ -20,8 +26,11 @@ import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
 
-/** Temporal's own logs go through Sluice's structured logger, at warn and above. */
-function installRuntime(log: Logger): void {
+/**
+ * Temporal's own logs go through Sluice's structured logger, at warn and above; its metrics (and Sluice's) are
+ * served on the metrics port when one is set.
+ */
+function installRuntime(cfg: SluiceConfig, log: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const forward = (entry: LogEntry) => {
@@ -31,7 +40,7 @@ function installRuntime(log: Logger): void {
     log[level](entry.message, { component: 'temporal', ...entry.meta });
   };
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN', forward) });
+    Runtime.install({ logger: new DefaultLogger('WARN', forward), telemetryOptions: telemetryOptions(cfg) });
   } catch {
     // The process installed its own runtime first (a test quieting Temporal's logs): keep it.
   }
@@ -71,8 +80,9 @@ export interface WorkerOptions {
  */
 export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}): Promise<SluiceWorker> {
   const log = opts.log ?? createLogger(cfg.log.level, { component: 'worker' });
-  installRuntime(log);
-  const owned = opts.clients ? undefined : ownClients(cfg, log);
+  installRuntime(cfg, log);
+  const throttles = new Map<SinkName, AdaptiveThrottle>();
+  const owned = opts.clients ? undefined : ownClients(cfg, log, throttles);
   const { s3, sinks } = opts.clients ?? (owned as NonNullable<typeof owned>);
   const connection = opts.connection ?? (await connectNativeTemporal(cfg.temporal));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
@@ -85,6 +95,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     ...(dataConverter ? { dataConverter } : {}),
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
     shutdownGraceTime: SHUTDOWN_GRACE_SECONDS * 1000,
+    interceptors: { activity: [activityMetricsInterceptor] },
     ...deploymentOptions(cfg),
   };
   const workers = [
@@ -111,9 +122,16 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
       }),
     );
   }
+  const meter = Runtime.instance().metricMeter;
+  const stopSampling = sampleThrottles(throttles, meter);
+  const collector = cfg.metrics.collector ? startCollector(cfg, connection, meter, log) : undefined;
+  const unregister = registerScrapeTarget(cfg);
   return {
     worker: groupOf(workers),
     async close() {
+      unregister();
+      collector?.stop();
+      stopSampling();
       await owned?.close();
       if (!opts.connection) await connection.close();
     },
@@ -121,10 +139,10 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
 }
 
 /** Real clients from configuration, and how to close them. */
-function ownClients(cfg: SluiceConfig, log: Logger) {
+function ownClients(cfg: SluiceConfig, log: Logger, throttles: Map<SinkName, AdaptiveThrottle>) {
   const s3 = createS3(cfg.s3);
   const opensearch = createOpenSearch(cfg.opensearch);
-  const sinks = createSinks({ cfg, s3, opensearch, log });
+  const sinks = createSinks({ cfg, s3, opensearch, log, throttles });
   return {
     s3,
     sinks,

@@ -27,6 +27,7 @@ import {
 import { statusQuery } from '../contracts/messages';
 import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
 import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { PipelineMetrics } from '../metrics/workflow-metrics';
 import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
@@ -69,6 +70,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     STAGES.map((s) => [s, { ...DEFAULTS.retry[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
   const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
+  const metrics = new PipelineMetrics(file, opts.metricLabels);
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => statusOf(progress));
   // The Web UI's "current details": refreshed whenever progress changes (no command, so replay-safe).
@@ -102,6 +104,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
+        metrics.parked(stage, failure.errorType);
         const parked = desk.park({ stage, chunks, records: records(), ...failure });
         showDetails();
         const { outcome, record } = await parked;
@@ -126,7 +129,9 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     progress.running.push(running);
     showDetails();
     try {
-      return await work();
+      const result = await work();
+      metrics.stage(running.stage, running.since);
+      return result;
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
       showDetails();
@@ -143,8 +148,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       () => 0,
       (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
     );
-    if (!result) return finish(progress, 'Dropped', showDetails);
+    if (!result) {
+      metrics.finished('Dropped', undefined);
+      return finish(progress, 'Dropped', showDetails);
+    }
     split = result;
+    metrics.split(split);
     recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
   }
@@ -159,6 +168,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
     );
     if (processed) {
+      metrics.processed(processed);
       progress.parsed += processed.parsed;
       progress.quarantined += processed.quarantined;
       if (processed.parsed > 0) {
@@ -185,6 +195,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
                   progress.rejected[sink] += poison.length;
                 }
                 progress.written[sink] += written;
+                metrics.written(sink, written, poison.length);
               },
             ),
           ),
@@ -193,6 +204,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     }
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
+    metrics.chunkDone();
     showDetails();
   }
 
@@ -212,6 +224,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
     });
   }
+  metrics.finished('Completed', split.fileTime);
   return finish(progress, 'Completed', showDetails);
 }
 

@@ -35,6 +35,7 @@ describe('local stack through the real clients', () => {
       ['minio', true],
       ['snowflake', true],
       ['sqs', true],
+      ['prometheus', true],
     ]);
   });
 
@@ -59,6 +60,19 @@ describe('local stack through the real clients', () => {
     } finally {
       sqs.destroy();
     }
+  });
+
+  it('Prometheus: the alert rules are loaded and the worker job is configured', async () => {
+    const rules = (await (await fetch(`${cfg.prometheus.url}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: { name: string }[] }[] };
+    };
+    const group = rules.data.groups.find((g) => g.name === 'sluice');
+    expect(group?.rules.map((r) => r.name)).toContain('SluiceSinkStalled');
+    expect(group?.rules).toHaveLength(9);
+    const config = (await (await fetch(`${cfg.prometheus.url}/api/v1/status/config`)).json()) as {
+      data: { yaml: string };
+    };
+    expect(config.data.yaml).toContain('job_name: sluice-worker');
   });
 
   it('S3 (MinIO): the stack created the buckets; put, get and list an object', async () => {
@@ -238,7 +252,7 @@ describe('Temporal dev server', () => {
   it('the stack survives down + up: the completed workflow is still listed (SQLite state on disk)', async () => {
     const progress = () => undefined;
     const stopped = await stackDown(cfg, progress);
-    expect(stopped.sort()).toEqual(['minio', 'opensearch', 'snowflake', 'sqs', 'temporal']);
+    expect(stopped.sort()).toEqual(['minio', 'opensearch', 'prometheus', 'snowflake', 'sqs', 'temporal']);
     expect((await stackStatus(cfg)).filter((s) => s.healthy).map((s) => s.name)).toEqual([]);
     expect(stackProcesses()).toEqual([]);
     const rows = await stackUp(cfg, progress);

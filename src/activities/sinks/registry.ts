@@ -43,6 +43,8 @@ export interface SinkDeps {
   s3: S3Client;
   opensearch: Client;
   log?: Logger;
+  /** Filled with each sink's throttle, so the worker can export their state as metrics. */
+  throttles?: Map<SinkName, AdaptiveThrottle>;
 }
 
 /** Every destination, by name, each with one throttle per process: all its writers slow down together. */
@@ -52,6 +54,7 @@ export function createSinks(deps: SinkDeps): Record<SinkName, Sink> {
     SINK_NAMES.map((name) => {
       const maxConcurrent = cfg.sinks?.[name]?.concurrency ?? SINK_SPECS[name].concurrency;
       const throttle = new AdaptiveThrottle({ name, maxConcurrent, log });
+      deps.throttles?.set(name, throttle);
       return [name, SINK_FACTORIES[name]({ ...deps, throttle })];
     }),
   ) as Record<SinkName, Sink>;
