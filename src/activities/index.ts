@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } from '../shared/ingest-types';
 import type { Logger } from '../shared/log';
+import { parseTenantSources } from '../shared/tenant-sources';
 import { createDecisionActivities } from './decisions';
 import { createProcessChunk } from './process/process-chunk';
 import { createReplayRejected } from './replay-rejected';
@@ -28,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     SINK_NAMES.map((name) => [sinkActivityName(name), createSinkChunk(deps.sinks[name], common)]),
   ) as Record<ReturnType<typeof sinkActivityName>, (input: SinkChunkInput) => Promise<SinkChunkResult>>;
   return {
-    splitFile: createSplitFile(common),
+    splitFile: createSplitFile({ ...common, tenantSources: parseTenantSources(deps.cfg.limits.tenantSources) }),
     processChunk: createProcessChunk(common),
     ...sinkActivities,
     ...createDecisionActivities(common),

@@ -7,7 +7,7 @@ export function formatProgress(p: IngestProgress): string {
   const lines = [
     `  source        ${p.source}`,
     `  status        ${p.status} (stage ${p.stage}; chunks ${p.chunksDone}/${p.chunksTotal}${p.chunksInFlight.length ? `, in flight ${p.chunksInFlight.join(',')}` : ''})`,
-    `  records       ${p.records} read, ${p.parsed} parsed, ${p.quarantined} quarantined`,
+    `  records       ${p.records} read, ${p.parsed} parsed, ${p.quarantined} quarantined${p.blank ? `, ${p.blank} blank lines skipped` : ''}${p.outOfRange ? `, ${p.outOfRange} event times out of range` : ''}`,
     `  written       s3 ${p.written.s3}, snowflake ${p.written.snowflake}, opensearch ${p.written.opensearch}`,
     `  bytes         ${mib(p.bytes)} uncompressed, ${mib(p.compressedBytes)} stored`,
   ];
@@ -15,6 +15,7 @@ export function formatProgress(p: IngestProgress): string {
     lines.push(
       `  duration      ${(p.durationMs / 1000).toFixed(1)} s (split ${((p.splitMs ?? 0) / 1000).toFixed(1)} s)`,
     );
+  if (p.summary) lines.push(`  summary       ${p.summary}`);
   for (const w of p.warnings) lines.push(`  warning       ${w}`);
   const rejected = Object.entries(p.rejected ?? {}).filter(([, n]) => n > 0);
   if (rejected.length)

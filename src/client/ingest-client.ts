@@ -1,8 +1,15 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
+import { parseTenantSources, sourceRefusal } from '../shared/tenant-sources';
+import { ingestInputProblems } from '../shared/validate-input';
 import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
 import { workflowIdFor } from './workflow-id';
+
+/** Refused before anything starts: the same checks the workflow and the worker make. */
+export class InvalidIngestError extends Error {
+  override name = 'InvalidIngestError';
+}
 
 export class AlreadyIngestedError extends Error {
   override name = 'AlreadyIngestedError';
@@ -51,6 +58,7 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
+  const tenantSources = parseTenantSources(cfg.limits.tenantSources);
   const defaults = {
     chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
     maxRecordBytes: cfg.pipeline.maxRecordBytes,
@@ -58,6 +66,12 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     reminderInterval: cfg.pipeline.reminderInterval,
     maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
     chunksPerRun: cfg.pipeline.chunksPerRun,
+    maxRecordsPerChunk: cfg.limits.maxRecordsPerChunk,
+    maxDecompressedBytes: cfg.limits.maxDecompressedBytes,
+    maxCompressionRatio: cfg.limits.maxCompressionRatio,
+    eventTimeMaxAge: cfg.limits.eventTimeMaxAge,
+    eventTimeMaxAhead: cfg.limits.eventTimeMaxAhead,
+    quarantineAlertRatio: cfg.limits.quarantineAlertRatio,
     retry: cfg.retry,
   };
 
@@ -89,11 +103,15 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     uiLink,
     describe,
     async start(file, options = {}) {
+      const refusal = sourceRefusal(tenantSources, file.tenant, file.bucket, file.key);
+      if (refusal) throw new InvalidIngestError(refusal);
       const workflowId = workflowIdFor(file);
       const input: IngestInput = {
         file,
         options: { ...defaults, ...options, retry: mergeRetry(defaults.retry, options.retry) },
       };
+      const problems = ingestInputProblems(input);
+      if (problems.length) throw new InvalidIngestError(`invalid ingest input: ${problems.join('; ')}`);
       try {
         return await client.workflow.start(INGEST_WORKFLOW, {
           taskQueue: cfg.temporal.taskQueue,

@@ -54,6 +54,16 @@ export interface SluiceConfig {
   sinks: Record<SinkName, SinkLimits>;
   retry: Record<Stage, StageRetry>;
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  limits: {
+    maxRecordsPerChunk: number;
+    maxDecompressedBytes: number;
+    maxCompressionRatio: number;
+    eventTimeMaxAge: number;
+    eventTimeMaxAhead: number;
+    quarantineAlertRatio: number;
+    /** Parsed by src/shared/tenant-sources.ts. */
+    tenantSources: string;
+  };
 }
 
 export interface SinkLimits {

@@ -3,6 +3,8 @@
  * The loader validates against this table and the README's configuration reference is printed from it
  * (`sluice config --markdown`), so the two cannot drift apart.
  */
+import { LIMIT_SETTINGS } from './settings-limits';
+
 export type Kind =
   | 'string'
   | 'secret'
@@ -388,6 +390,7 @@ export const SETTINGS: readonly Setting[] = [
   ...sinkSettings(),
 
   ...retrySettings(),
+  ...LIMIT_SETTINGS,
 
   { key: 'log.level', env: 'SLUICE_LOG_LEVEL', kind: 'string', default: 'info', doc: 'debug | info | warn | error.' },
 ];

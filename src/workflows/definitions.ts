@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApproveRequest, DropRequest, IngestProgress, Stage, StageRetry } from '../shared/ingest-types';
+import { approveProblem, dropProblem } from '../shared/validate-input';
 
 /** Defined once, used by the workflow (handlers) and by clients (CLI, tests). */
 export const statusQuery = defineQuery<IngestProgress>('status');
@@ -71,10 +72,20 @@ export const DEFAULT_OPTIONS = {
   reminderInterval: HOUR,
   maxPoisonPerChunk: 10,
   chunksPerRun: 150,
+  maxRecordsPerChunk: 10_000,
+  maxDecompressedBytes: 16 * 1024 ** 3,
+  maxCompressionRatio: 200,
+  eventTimeMaxAge: 7 * 24 * HOUR,
+  eventTimeMaxAhead: 24 * HOUR,
+  quarantineAlertRatio: 0.5,
 } as const;
 
 export function validateDrop(req: DropRequest | undefined): void {
-  if (!req || typeof req !== 'object') throw new Error('drop needs {"reason": "...", "by": "..."}');
-  if (typeof req.reason !== 'string' || !req.reason.trim()) throw new Error('drop needs a non-empty "reason"');
-  if (typeof req.by !== 'string' || !req.by.trim()) throw new Error('drop needs "by": who decided');
+  const problem = dropProblem(req);
+  if (problem) throw new Error(problem);
+}
+
+export function validateApprove(req: ApproveRequest | undefined): void {
+  const problem = approveProblem(req);
+  if (problem) throw new Error(problem);
 }

@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -23,8 +24,17 @@ import {
   type Stage,
   type StageRetry,
 } from '../shared/ingest-types';
-import { LogType, PipelineStatus, SourceKey, Tenant } from '../shared/search-attributes';
+import {
+  AwaitingDecisionSince,
+  FailedStage,
+  LogType,
+  PipelineStatus,
+  QuarantinedRecords,
+  SourceKey,
+  Tenant,
+} from '../shared/search-attributes';
 import { sinkTaskQueue } from '../shared/task-queues';
+import { ingestInputProblems } from '../shared/validate-input';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
@@ -40,6 +50,9 @@ const bookkeeping = proxyActivities<Activities>({
 const sinkActivity = (a: Activities, sink: SinkName) =>
   ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
 
+/** Refusals of the input itself by the worker: the file fails, as when the workflow's own checks refuse it. */
+const INPUT_REFUSALS = ['SourceNotAllowed', 'UnknownLogType'];
+
 const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
 
 /**
@@ -50,6 +63,29 @@ const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly stri
  * its progress, so a file of any size keeps a bounded history.
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
+  // First thing, whoever started it (stock CLI, Web UI, SDK): a bad input fails fast and says why, before any
+  // search attribute or prefix is derived from it.
+  const problems = ingestInputProblems(input);
+  if (problems.length) {
+    upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
+    throw ApplicationFailure.nonRetryable(`invalid ingest input: ${problems.join('; ')}`, 'InvalidInput');
+  }
+  try {
+    return await ingest(input);
+  } catch (err) {
+    // A cancelled file is no longer waiting for anyone: clear what `sluice stuck` and the Web UI filter on.
+    if (isCancellation(err)) {
+      upsertSearchAttributes([
+        { key: PipelineStatus, value: 'Cancelled' },
+        { key: FailedStage, value: null },
+        { key: AwaitingDecisionSince, value: null },
+      ]);
+    }
+    throw err;
+  }
+}
+
+async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { file, resume } = input;
   const opts = { ...DEFAULT_OPTIONS, ...input.options };
   const retry = Object.fromEntries(
@@ -87,6 +123,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
+        // The worker refused the input itself (a source outside the tenant's, a log type it has no parser
+        // for): no decision can make it valid, so the file fails fast like any other invalid input.
+        if (INPUT_REFUSALS.includes(failure.errorType)) {
+          upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
+          throw ApplicationFailure.nonRetryable(failure.error, failure.errorType);
+        }
         const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
         await bookkeeping.recordDecision({
           file,
@@ -121,7 +163,15 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       'split',
       [],
       () => 0,
-      (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
+      (a) =>
+        a.splitFile({
+          file,
+          chunkTargetBytes: opts.chunkTargetBytes,
+          maxRecordBytes: opts.maxRecordBytes,
+          maxRecordsPerChunk: opts.maxRecordsPerChunk,
+          maxDecompressedBytes: opts.maxDecompressedBytes,
+          maxCompressionRatio: opts.maxCompressionRatio,
+        }),
     );
     if (!result) return finish(progress, 'Dropped');
     split = result;
@@ -130,6 +180,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       stage: 'process',
       chunksTotal: split.chunkCount,
       records: split.records,
+      blank: split.blank ?? 0,
       quarantined: split.quarantined,
       bytes: split.bytes,
       compressedBytes: split.compressedBytes,
@@ -147,10 +198,19 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       'process',
       [chunk],
       () => 0,
-      (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+      (a) =>
+        a.processChunk({
+          fileId: split.fileId,
+          chunk,
+          file,
+          fileTime: split.fileTime,
+          ingestTime,
+          eventTimeWindow: { maxAge: opts.eventTimeMaxAge, maxAhead: opts.eventTimeMaxAhead },
+        }),
     );
     if (processed) {
       progress.parsed += processed.parsed;
+      progress.outOfRange = (progress.outOfRange ?? 0) + (processed.outOfRange ?? 0);
       progress.quarantined += processed.quarantined;
       if (processed.parsed > 0) {
         const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
@@ -190,7 +250,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
     await condition(allHandlersFinished);
     await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
   }
-  return finish(progress, 'Completed');
+  return finish(progress, 'Completed', opts.quarantineAlertRatio);
 }
 
 function initialProgress(input: IngestInput): IngestProgress {
@@ -222,13 +282,50 @@ function initialProgress(input: IngestInput): IngestProgress {
   };
 }
 
-function finish(progress: IngestProgress, status: 'Completed' | 'Dropped'): IngestSummary {
+function finish(progress: IngestProgress, outcome: 'Completed' | 'Dropped', alertRatio = 1): IngestSummary {
+  const { summary, status } = summarize(progress, outcome, alertRatio);
   progress.stage = 'done';
   progress.status = status;
+  progress.summary = summary;
   progress.finishedAt = new Date().toISOString();
   progress.durationMs = Date.now() - Date.parse(progress.startedAt);
-  upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
+  upsertSearchAttributes([
+    { key: PipelineStatus, value: status },
+    { key: QuarantinedRecords, value: quarantinedOf(progress) },
+  ]);
   return progress;
+}
+
+const quarantinedOf = (p: IngestProgress) => p.quarantined + Math.max(0, ...Object.values(p.rejected));
+
+/**
+ * How the file ended, in words. A file whose records were mostly (past the alert ratio) or all quarantined
+ * did not "complete" in any sense an operator cares about: it gets its own status, so it is seen.
+ */
+export function summarize(
+  p: IngestProgress,
+  outcome: 'Completed' | 'Dropped',
+  alertRatio: number,
+): { status: IngestProgress['status']; summary: string } {
+  const q = quarantinedOf(p);
+  const blank = p.blank ? `, ${p.blank} blank line(s) skipped` : '';
+  const counts = `${p.records} record(s): ${p.parsed} parsed, ${q} quarantined${blank}`;
+  if (outcome === 'Dropped') return { status: 'Dropped', summary: `dropped by decision; ${counts}` };
+  if (p.records === 0) return { status: 'Completed', summary: `the file held no records${blank}` };
+  const share = q / p.records;
+  const pct = `${Math.round(share * 1000) / 10} %`;
+  if (p.parsed === 0)
+    return {
+      status: 'MostlyQuarantined',
+      summary: `no record of this file could be parsed: all ${p.records} quarantined (wrong log type, or not this format?); see the quarantine bucket`,
+    };
+  if (share > alertRatio)
+    return {
+      status: 'MostlyQuarantined',
+      summary: `${pct} of the records were quarantined, over the alert ratio of ${alertRatio * 100} % (SLUICE_QUARANTINE_ALERT_RATIO); ${counts}`,
+    };
+  const range = p.outOfRange ? `; ${p.outOfRange} with event times out of range, partitioned by the file's time` : '';
+  return { status: 'Completed', summary: `${counts}${range}` };
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */

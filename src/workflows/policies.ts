@@ -9,6 +9,7 @@ export const PERMANENT_TYPES = [
   'SourceAccessDenied',
   'TruncatedInput',
   'CorruptInput',
+  'DecompressionLimit',
   'StagingCorrupt',
   'MappingConflict',
   'DocumentRejected',

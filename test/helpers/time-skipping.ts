@@ -55,8 +55,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-function indexedValueType(type: 'Keyword' | 'Datetime') {
-  const encoded = encodeSearchAttributeIndexedValueType(type === 'Keyword' ? 'KEYWORD' : 'DATETIME');
+function indexedValueType(type: 'Keyword' | 'Datetime' | 'Int') {
+  const encoded = encodeSearchAttributeIndexedValueType(
+    ({ Keyword: 'KEYWORD', Datetime: 'DATETIME', Int: 'INT' } as const)[type],
+  );
   if (encoded === undefined) throw new Error(`no indexed value type for search attribute type ${type}`);
   return encoded;
 }

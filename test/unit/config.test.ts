@@ -109,6 +109,12 @@ describe('workflow defaults', () => {
       reminderInterval: cfg.pipeline.reminderInterval,
       maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
       chunksPerRun: cfg.pipeline.chunksPerRun,
+      maxRecordsPerChunk: cfg.limits.maxRecordsPerChunk,
+      maxDecompressedBytes: cfg.limits.maxDecompressedBytes,
+      maxCompressionRatio: cfg.limits.maxCompressionRatio,
+      eventTimeMaxAge: cfg.limits.eventTimeMaxAge,
+      eventTimeMaxAhead: cfg.limits.eventTimeMaxAhead,
+      quarantineAlertRatio: cfg.limits.quarantineAlertRatio,
     }).toEqual(DEFAULT_OPTIONS);
   });
 

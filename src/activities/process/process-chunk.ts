@@ -7,7 +7,7 @@ import { getParser } from '../../transforms/parsers';
 import { encodeEnvelopeLines } from '../envelope-codec';
 import { withHeartbeat } from '../heartbeat';
 import { quarantine, staging } from '../layout';
-import { type QuarantineEntry, quarantineEntry } from '../quarantine';
+import { quarantineEntry } from '../quarantine';
 import { isBlank } from '../split/line-splitter';
 
 export interface ProcessDeps {
@@ -47,9 +47,11 @@ export function createProcessChunk(deps: ProcessDeps) {
     const fileTime = new Date(input.fileTime);
     const ingestTime = new Date(input.ingestTime);
     // Serialized as soon as made: a chunk's envelopes as objects weigh several times their text.
+    // Rejected entries too: a chunk of bad records would otherwise hold one object per line.
     const envelopes: string[] = [];
-    const rejected: QuarantineEntry[] = [];
+    const rejected: string[] = [];
     let records = 0;
+    let outOfRange = 0;
     let lineNo = firstLine;
     let start = 0;
     while (start < body.length) {
@@ -60,24 +62,32 @@ export function createProcessChunk(deps: ProcessDeps) {
         records += 1;
         const reject = (reason: string) =>
           rejected.push(
-            quarantineEntry(file, fileId, { stage: 'process', chunk, line: lineNo, bytes: line.length }, reason, line),
+            JSON.stringify(
+              quarantineEntry(
+                file,
+                fileId,
+                { stage: 'process', chunk, line: lineNo, bytes: line.length },
+                reason,
+                line,
+              ),
+            ),
           );
         const parsed = parser.parse(line);
         if (!parsed.ok) reject(parsed.reason);
         else {
           try {
-            const envelope = JSON.stringify(
-              normalize({
-                record: parsed.record,
-                parser,
-                tenant: file.tenant,
-                fileId,
-                source: { bucket: file.bucket, key: file.key, etag: file.etag, chunk, line: lineNo },
-                fileTime,
-                ingestTime,
-              }),
-            );
-            envelopes.push(envelope);
+            const envelope = normalize({
+              record: parsed.record,
+              parser,
+              tenant: file.tenant,
+              fileId,
+              source: { bucket: file.bucket, key: file.key, etag: file.etag, chunk, line: lineNo },
+              fileTime,
+              ingestTime,
+              eventTimeWindow: input.eventTimeWindow,
+            });
+            if (envelope.event_time_out_of_range) outOfRange += 1;
+            envelopes.push(JSON.stringify(envelope));
           } catch (e) {
             reject(`could not normalize: ${(e as Error).message}`);
           }
@@ -101,12 +111,20 @@ export function createProcessChunk(deps: ProcessDeps) {
         new PutObjectCommand({
           Bucket: deps.quarantineBucket,
           Key: quarantine.chunkRecords(file.tenant, fileId, chunk),
-          Body: `${rejected.map((r) => JSON.stringify(r)).join('\n')}\n`,
+          Body: `${rejected.join('\n')}\n`,
           ContentType: 'application/x-ndjson',
         }),
       );
     }
-    const result = { chunk, records, parsed: envelopes.length, quarantined: rejected.length, firstLine, lastLine };
+    const result = {
+      chunk,
+      records,
+      parsed: envelopes.length,
+      quarantined: rejected.length,
+      firstLine,
+      lastLine,
+      outOfRange,
+    };
     deps.log.debug('chunk processed', { fileId, attempt: Context.current().info.attempt, ...result });
     return result;
   }

@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Envelope } from '../../transforms/envelope';
+import { type Envelope, partitionTimeOf } from '../../transforms/envelope';
 import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
 import { mapLimit, onceUntilFailure } from './util';
 
@@ -15,9 +15,9 @@ export interface S3SinkDeps {
   bucket: string;
 }
 
-/** Hive-style partition of an envelope by its event time (UTC): `tenant=…/log_type=…/date=YYYY-MM-DD/hour=HH`. */
+/** Hive-style partition of an envelope by its event time (UTC; the file's when out of range, see envelope.ts): `tenant=…/log_type=…/date=YYYY-MM-DD/hour=HH`. */
 export function partitionOf(e: Envelope): string {
-  const t = e.event_time;
+  const t = partitionTimeOf(e);
   return `tenant=${e.tenant}/log_type=${e.log_type}/date=${t.slice(0, 10)}/hour=${t.slice(11, 13)}`;
 }
 
