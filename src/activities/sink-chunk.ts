@@ -4,7 +4,7 @@ import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest
 import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
 import { withHeartbeat } from './heartbeat';
-import { PermanentSinkError, type Sink } from './sinks/sink';
+import { PermanentSinkError, type Sink, SystemicSinkError } from './sinks/sink';
 
 export interface SinkChunkDeps {
   s3: S3Client;
@@ -37,6 +37,9 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       return { sink: sink.name, chunk: input.chunk, written };
     } catch (e) {
       if (e instanceof PermanentSinkError) throw ApplicationFailure.nonRetryable(e.message, e.type, { sink: e.sink });
+      // Retryable: the condition may clear within the window; the workflow parks it under this type after.
+      if (e instanceof SystemicSinkError)
+        throw ApplicationFailure.retryable(e.message, e.type, { sink: e.sink, reason: e.reason });
       throw e;
     }
   }

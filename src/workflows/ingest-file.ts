@@ -38,7 +38,7 @@ import { ingestInputProblems } from '../shared/validate-input';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
-import { activityOptions } from './policies';
+import { activityOptions, SYSTEMIC_REFUSAL } from './policies';
 import { forEachWindowed } from './windowed';
 
 // Quarantine and audit writes retry without a window: what they record must not be lost.
@@ -338,8 +338,11 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
   // attempts: then Temporal reports the last attempt's own error with retry state TIMEOUT.
   if (cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT') {
     const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
+    // A destination refusing everything (a cluster block, the shard limit, a missing bucket) keeps its own
+    // type, so an operator sees at once that no record is at fault.
+    const systemic = cause instanceof ApplicationFailure && cause.type === SYSTEMIC_REFUSAL;
     return {
-      errorType: 'RetryWindowExhausted',
+      errorType: systemic ? SYSTEMIC_REFUSAL : 'RetryWindowExhausted',
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }

@@ -20,6 +20,12 @@ export const PERMANENT_TYPES = [
   'AccessDenied',
 ];
 
+/**
+ * A destination refusing everything for a reason of its own (see SystemicSinkError): retried within the window,
+ * then parked under this type; never bisected. Here, not with the sinks, because workflow code reads it.
+ */
+export const SYSTEMIC_REFUSAL = 'SystemicRefusal';
+
 /** Sink failures that may be caused by single records: worth bisecting to find them. */
 export const RECORD_REJECTION_TYPES = ['MappingConflict', 'DocumentRejected', 'SnowflakeRejected'];
 

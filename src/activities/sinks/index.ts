@@ -33,4 +33,10 @@ export function createSinks(deps: SinkDeps): Record<SinkName, Sink> {
   };
 }
 
-export { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+export {
+  type EnvelopeBatch,
+  PermanentSinkError,
+  type Sink,
+  type SinkWriteResult,
+  SystemicSinkError,
+} from './sink';

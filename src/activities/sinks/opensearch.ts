@@ -1,6 +1,6 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
 import { type Envelope, partitionTimeOf } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult, SystemicSinkError } from './sink';
 import { AdaptiveThrottle, ThrottledError } from './throttle';
 import { onceUntilFailure } from './util';
 
@@ -94,6 +94,19 @@ interface BulkOp {
 type BulkItem = { _index: string; _id?: string; status: number; error?: { type?: string; reason?: string } };
 
 const retryable = (status: number) => status === 429 || status >= 500;
+/**
+ * Refusals of the cluster, not of a document: blocks (read-only, disk flood stage), the shard limit (a
+ * validation_exception creating the day's index), a closed or missing index (auto-create off), security.
+ */
+const SYSTEMIC_TYPES = new Set([
+  'cluster_block_exception',
+  'validation_exception',
+  'index_closed_exception',
+  'index_not_found_exception',
+  'security_exception',
+]);
+const systemic = (status: number, type: string) =>
+  SYSTEMIC_TYPES.has(type) || status === 401 || status === 403 || status === 404;
 /** The cluster saying "not so fast": rejected execution, tripped breaker, node overloaded. */
 const pushBack = (status: number) => status === 429 || status === 503;
 
@@ -110,12 +123,25 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
     }
     const detail = `HTTP ${e.statusCode}: ${JSON.stringify(e.body?.error ?? e.body ?? e.message).slice(0, 500)}`;
     if (retryable(e.statusCode)) return new Error(`opensearch: ${what} failed with ${detail}`, { cause: e });
+    const type = (e.body?.error as { type?: string } | undefined)?.type ?? '';
+    if (systemic(e.statusCode, type))
+      return new SystemicSinkError(
+        'opensearch',
+        `${what} refused by the cluster with ${detail}`,
+        type || `HTTP ${e.statusCode}`,
+      );
     return new PermanentSinkError('opensearch', `${what} rejected with ${detail}`, permanentType);
   }
 
-  function itemError(item: BulkItem, op: BulkOp): PermanentSinkError {
+  function itemError(item: BulkItem, op: BulkOp): PermanentSinkError | SystemicSinkError {
     const reason = `${item.error?.type ?? 'unknown'}: ${item.error?.reason ?? `HTTP ${item.status}`}`;
     const where = `index ${item._index}, row_id ${op.rowId}`;
+    if (systemic(item.status, item.error?.type ?? ''))
+      return new SystemicSinkError(
+        'opensearch',
+        `the cluster refuses writes to ${item._index} (HTTP ${item.status} ${reason}); no record is at fault`,
+        item.error?.type ?? `HTTP ${item.status}`,
+      );
     // A 400 is the document not fitting the index's mapping; no retry changes that.
     return item.status === 400
       ? new PermanentSinkError('opensearch', `mapping conflict in ${where}: ${reason}`, 'MappingConflict')

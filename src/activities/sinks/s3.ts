@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { type Envelope, partitionTimeOf } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { type EnvelopeBatch, type Sink, type SinkWriteResult, SystemicSinkError } from './sink';
 import { mapLimit, onceUntilFailure } from './util';
 
 export interface S3SinkDeps {
@@ -36,10 +36,10 @@ function classify(e: unknown, bucket: string): unknown {
   const err = e as S3Failure;
   const status = err.$metadata?.httpStatusCode;
   if (err.name === 'NoSuchBucket' || (err.name === 'NotFound' && status === 404)) {
-    return new PermanentSinkError('s3', `bucket ${bucket} does not exist`, 'BucketMissing');
+    return new SystemicSinkError('s3', `bucket ${bucket} does not exist`, 'BucketMissing');
   }
   if (err.name === 'AccessDenied' || status === 403) {
-    return new PermanentSinkError('s3', `access denied to bucket ${bucket}: ${err.message}`, 'AccessDenied');
+    return new SystemicSinkError('s3', `access denied to bucket ${bucket}: ${err.message}`, 'AccessDenied');
   }
   return e;
 }

@@ -2,7 +2,7 @@ import snowflake from 'snowflake-sdk';
 import type { SluiceConfig } from '../../config/load';
 import { execSql, snowflakeConnectionOptions } from '../../shared/clients';
 import type { Envelope } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from './sink';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult, SystemicSinkError } from './sink';
 import { AdaptiveThrottle, ThrottledError } from './throttle';
 import { onceUntilFailure } from './util';
 
@@ -146,7 +146,10 @@ export function classifySnowflakeError(e: unknown, what: string): unknown {
     err.name === 'MissingParameterError' ||
     (!err.code && LOGIN_REFUSED.test(err.message ?? ''));
   const detail = `${what}: ${err.message}${code ? ` (code ${code}${state ? `, SQL state ${state}` : ''})` : ''}`;
-  if (permanent) return new PermanentSinkError('snowflake', detail, 'SnowflakeRejected');
+  // Only a data error (SQL state 22) can come from a record; a missing table, a refused login or a statement
+  // the table does not fit refuses every record alike.
+  if (permanent && state.startsWith('22')) return new PermanentSinkError('snowflake', detail, 'SnowflakeRejected');
+  if (permanent) return new SystemicSinkError('snowflake', detail, state ? `SQL state ${state}` : code || 'refused');
   return new Error(`snowflake: ${detail}`, { cause: e });
 }
 
