@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { IngestClient } from '../src/client/ingest-client';
-import { type FileRef, type IngestSummary, SINK_NAMES } from '../src/shared/ingest-types';
+import { type FileRef, type IngestSummary, SINK_NAMES } from '../src/contracts/ingest';
 import { type BenchContext, cpuMeterFor, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
 import type { CpuUsage } from './cpu-usage';
 import { BENCH_LOG_TYPE, recordsBuffer } from './generate-file';

@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { tableName } from '../src/activities/sinks/snowflake';
+import { tableName } from '../src/activities/sinks/snowflake/sink';
 import { connectSnowflake, destroySnowflake, execSql, listKeys } from '../src/shared/clients';
 import type { BenchContext } from './bench-context';
 

@@ -2,8 +2,8 @@ import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { resolveSource } from '../src/client/sources';
-import type { IngestProgress, IngestSummary } from '../src/shared/ingest-types';
-import { statusQuery } from '../src/workflows/definitions';
+import type { IngestStatus, IngestSummary } from '../src/contracts/ingest';
+import { statusQuery } from '../src/contracts/messages';
 import { type BenchContext, cpuMeterFor, ingestClientOn, taskQueueFor, tenantFor } from './bench-context';
 import type { CpuUsage } from './cpu-usage';
 import { BENCH_LOG_TYPE, writeRecordsFile } from './generate-file';
@@ -46,7 +46,7 @@ function watch(handle: WorkflowHandle, say: (line: string) => void): { stop(): v
   let timer: NodeJS.Timeout | undefined;
   const parked = new Promise<never>((_, reject) => {
     timer = setInterval(async () => {
-      const p: IngestProgress | undefined = await handle.query(statusQuery).catch(() => undefined);
+      const p: IngestStatus | undefined = await handle.query(statusQuery).catch(() => undefined);
       if (!p) return;
       if (p.status === 'AwaitingDecision') {
         const what = p.awaiting.map((a) => `${a.stage}: ${a.errorType}: ${a.error}`).join('; ');

@@ -1,6 +1,6 @@
 import type { API } from '@opensearch-project/opensearch';
 import { readChunkEnvelopes } from '../src/activities/envelope-codec';
-import { indexNameOf, indexTemplate } from '../src/activities/sinks/opensearch';
+import { indexNameOf, indexTemplate } from '../src/activities/sinks/opensearch/sink';
 import type { BenchContext } from './bench-context';
 import { deleteIndices } from './cleanup';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SINK_NAMES, STAGES, type Stage } from '../src/shared/ingest-types';
+import { SINK_NAMES, STAGES, type Stage } from '../src/contracts/ingest';
 import type { ArrivalResult } from './arrival-delay';
 import type { CpuUsage } from './cpu-usage';
 import type { FileRunResult } from './file-run';

@@ -1,15 +1,12 @@
 /** Sizes, durations and percentiles as the bench reads and prints them. */
 
-import { BYTE_UNITS } from '../src/config/load';
+import { requireBytes } from '../src/config/units';
 
 export const MiB = 1024 ** 2;
 
 /** `2GiB`, `512KiB`, `1e6`, `0` (0 means: skip that part). */
 export function parseBytes(raw: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
-  const unit = m?.[2]?.toLowerCase() ?? '';
-  if (!m || !(unit in BYTE_UNITS)) throw new Error(`${what}: expected a size such as 2GiB, 64KiB or 0, got "${raw}"`);
-  return Math.round(Number(m[1]) * (BYTE_UNITS[unit] as number));
+  return requireBytes(raw, what);
 }
 
 export function parsePositive(raw: string, what: string): number {

@@ -1,17 +1,12 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { sinkActivityName } from '../src/activities/sink-chunk';
-import { SINK_NAMES, STAGES, type Stage } from '../src/shared/ingest-types';
+import { STAGE_ACTIVITIES, STAGES, type Stage } from '../src/contracts/ingest';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
 
 /** Which stage each activity type does; bookkeeping activities (quarantine, audit) belong to none. */
-const STAGE_OF: Record<string, Stage> = {
-  splitFile: 'split',
-  processChunk: 'process',
-  ...Object.fromEntries(SINK_NAMES.map((s) => [sinkActivityName(s), s])),
-};
+const STAGE_OF: Readonly<Record<string, Stage>> = STAGE_ACTIVITIES;
 
 /** What one stage's activities did, over all runs of a file's workflow. */
 export interface StageTiming {

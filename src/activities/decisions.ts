@@ -1,5 +1,5 @@
 import { CopyObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { DecisionRecord, FileRef, PoisonRecord, SinkName } from '../shared/ingest-types';
+import type { QuarantineRejectedInput, RecordDecisionInput } from '../contracts/ingest';
 import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
 import { fileIdOf, quarantine, sourceUri, staging } from './layout';
@@ -9,22 +9,6 @@ export interface DecisionDeps {
   stagingBucket: string;
   quarantineBucket: string;
   log: Logger;
-}
-
-export interface QuarantineRejectedInput {
-  file: FileRef;
-  fileId: string;
-  chunk: number;
-  sink: SinkName;
-  rejects: PoisonRecord[];
-}
-
-export interface RecordDecisionInput {
-  file: FileRef;
-  decision: DecisionRecord;
-  /** What the decision was about, as the workflow saw it. */
-  error: string;
-  records: number;
 }
 
 /** Quarantine and audit: what a person or the bisection decided, written where it can be found and replayed. */

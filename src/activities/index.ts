@@ -1,12 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SluiceConfig } from '../config/load';
-import { SINK_NAMES, type SinkChunkInput, type SinkChunkResult, type SinkName } from '../shared/ingest-types';
+import type { SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
+import { SINK_NAMES, type SinkActivityName, type SinkName, sinkActivityName } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
 import { parseTenantSources } from '../shared/tenant-sources';
 import { createDecisionActivities } from './decisions';
 import { createProcessChunk } from './process/process-chunk';
 import { createReplayRejected } from './replay-rejected';
-import { createSinkChunk, sinkActivityName } from './sink-chunk';
+import { createSinkChunk } from './sink-chunk';
 import type { Sink } from './sinks/sink';
 import { createSplitFile } from './split/split-file';
 
@@ -27,9 +28,9 @@ export function createActivities(deps: ActivityDeps) {
   };
   const sinkActivities = Object.fromEntries(
     SINK_NAMES.map((name) => [sinkActivityName(name), createSinkChunk(deps.sinks[name], common)]),
-  ) as Record<ReturnType<typeof sinkActivityName>, (input: SinkChunkInput) => Promise<SinkChunkResult>>;
+  ) as Record<SinkActivityName, (input: SinkChunkInput) => Promise<SinkChunkResult>>;
   return {
-    splitFile: createSplitFile({ ...common, tenantSources: parseTenantSources(deps.cfg.limits.tenantSources) }),
+    splitFile: createSplitFile({ ...common, tenantSources: parseTenantSources(deps.cfg.tenants.sources) }),
     processChunk: createProcessChunk(common),
     ...sinkActivities,
     ...createDecisionActivities(common),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
 
 /**
  * Where everything of one file version lives. All keys are deterministic, so a retried activity overwrites

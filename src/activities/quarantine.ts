@@ -1,4 +1,4 @@
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
 import { decodeUtf8Strict } from '../transforms/utf8';
 import { sourceUri } from './layout';
 

@@ -1,24 +1,13 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ReplayRejectedInput, ReplayRejectedResult, SinkName } from '../contracts/ingest';
 import { getObjectBytes } from '../shared/clients';
-import type { SinkName } from '../shared/ingest-types';
 import type { Envelope } from '../transforms/envelope';
 import { PermanentSinkError, type Sink } from './sinks/sink';
-
-export interface ReplayRejectedInput {
-  /** A `rejected-<sink>-chunk-N.ndjson` object in the quarantine bucket. */
-  key: string;
-  sink: SinkName;
-}
 
 interface RejectedEntry {
   file_id: string;
   envelope: Envelope;
   reason: string;
-}
-
-export interface ReplayRejectedResult {
-  written: number;
-  stillRejected: number;
 }
 
 /**

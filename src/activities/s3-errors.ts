@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
+import { failure } from './failures';
 import { sourceUri } from './layout';
 
 /**
@@ -11,19 +11,19 @@ export function classifyS3Error(e: unknown, file: FileRef): unknown {
   const status = err.$metadata?.httpStatusCode;
   const uri = sourceUri(file);
   if (err.name === 'NoSuchKey' || err.name === 'NotFound' || status === 404) {
-    return ApplicationFailure.nonRetryable(`${uri} does not exist`, 'SourceMissing');
+    return failure(`${uri} does not exist`, 'SourceMissing');
   }
   if (err.name === 'NoSuchBucket') {
-    return ApplicationFailure.nonRetryable(`bucket ${file.bucket} does not exist (${uri})`, 'SourceMissing');
+    return failure(`bucket ${file.bucket} does not exist (${uri})`, 'SourceMissing');
   }
   if (err.name === 'PreconditionFailed' || status === 412) {
-    return ApplicationFailure.nonRetryable(
+    return failure(
       `${uri} has changed since it was submitted (expected ETag ${file.etag}); the new version is a new file`,
       'SourceChanged',
     );
   }
   if (err.name === 'AccessDenied' || status === 403) {
-    return ApplicationFailure.nonRetryable(`access denied reading ${uri}: ${err.message}`, 'SourceAccessDenied');
+    return failure(`access denied reading ${uri}: ${err.message}`, 'SourceAccessDenied');
   }
   return e;
 }

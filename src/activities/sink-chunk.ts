@@ -1,8 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { SinkChunkInput, SinkChunkResult, SinkName } from '../shared/ingest-types';
+import { Context } from '@temporalio/activity';
+import type { SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
 import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
+import { failure } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { PermanentSinkError, type Sink, SystemicSinkError } from './sinks/sink';
 
@@ -36,14 +37,10 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       });
       return { sink: sink.name, chunk: input.chunk, written };
     } catch (e) {
-      if (e instanceof PermanentSinkError) throw ApplicationFailure.nonRetryable(e.message, e.type, { sink: e.sink });
-      // Retryable: the condition may clear within the window; the workflow parks it under this type after.
-      if (e instanceof SystemicSinkError)
-        throw ApplicationFailure.retryable(e.message, e.type, { sink: e.sink, reason: e.reason });
+      if (e instanceof PermanentSinkError) throw failure(e.message, e.type, { sink: e.sink });
+      // Retryable (the condition may clear within the window); the workflow parks it under this type after.
+      if (e instanceof SystemicSinkError) throw failure(e.message, e.type, { sink: e.sink, reason: e.reason });
       throw e;
     }
   }
 }
-
-/** Activity names, one per sink: `sink_s3`, `sink_snowflake`, `sink_opensearch`. */
-export const sinkActivityName = (name: SinkName) => `sink_${name}` as const;

@@ -3,8 +3,9 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectIngestClient } from '../client/ingest-client';
 import { workflowIdOf } from '../client/lookup';
 import { loadConfig } from '../config/load';
-import { STAGES, type Stage } from '../shared/ingest-types';
-import { approveUpdate, dropUpdate } from '../workflows/definitions';
+import { parseDuration } from '../config/units';
+import { STAGES, type Stage } from '../contracts/ingest';
+import { approveUpdate, dropUpdate } from '../contracts/messages';
 import { UsageError } from './errors';
 
 // Only running workflows: a terminated one keeps its last search attributes, but waits for no one.
@@ -20,9 +21,6 @@ sluice drop <file> --reason "…" --by NAME [--tenant T] [--stage S]
   approve  retry the waiting work now; --window gives it a new retry window (e.g. 6h)
   drop     give up the waiting work: nothing is deleted; the affected chunks stay in quarantine and an
            audit record says who, when, why and what. Stages: ${STAGES.join(', ')}.`;
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 function parseStage(s: string | undefined): Stage | undefined {
   if (s === undefined) return undefined;
@@ -78,9 +76,8 @@ export async function decideCommand(kind: 'approve' | 'drop', argv: string[]): P
   if (kind === 'drop' && !values.by?.trim()) throw new UsageError('drop needs --by NAME (who decided)');
   let window: number | undefined;
   if (values.window !== undefined) {
-    const m = DURATION.exec(values.window);
-    if (!m) throw new UsageError(`--window takes a duration such as 30m, 6h or 1d, got "${values.window}"`);
-    window = Number(m[1]) * (UNIT[m[2] as string] ?? 1);
+    window = parseDuration(values.window);
+    if (!window) throw new UsageError(`--window takes a duration such as 30m, 6h or 1d, got "${values.window}"`);
   }
   const cfg = loadConfig();
   const workflowId = await workflowIdOf(ref, values.tenant, cfg);

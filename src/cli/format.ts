@@ -1,14 +1,16 @@
 import type { FileStatus } from '../client/ingest-client';
-import type { IngestProgress } from '../shared/ingest-types';
+import type { IngestStatus, IngestSummary } from '../contracts/ingest';
+import { SINK_NAMES } from '../contracts/sinks';
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-export function formatProgress(p: IngestProgress): string {
+export function formatProgress(p: IngestStatus | IngestSummary): string {
+  const inFlight = 'chunksInFlight' in p ? p.chunksInFlight : [];
   const lines = [
     `  source        ${p.source}`,
-    `  status        ${p.status} (stage ${p.stage}; chunks ${p.chunksDone}/${p.chunksTotal}${p.chunksInFlight.length ? `, in flight ${p.chunksInFlight.join(',')}` : ''})`,
+    `  status        ${p.status} (stage ${p.stage}; chunks ${p.chunksDone}/${p.chunksTotal}${inFlight.length ? `, in flight ${inFlight.join(',')}` : ''})`,
     `  records       ${p.records} read, ${p.parsed} parsed, ${p.quarantined} quarantined${p.blank ? `, ${p.blank} blank lines skipped` : ''}${p.outOfRange ? `, ${p.outOfRange} event times out of range` : ''}`,
-    `  written       s3 ${p.written.s3}, snowflake ${p.written.snowflake}, opensearch ${p.written.opensearch}`,
+    `  written       ${SINK_NAMES.map((s) => `${s} ${p.written[s] ?? 0}`).join(', ')}`,
     `  bytes         ${mib(p.bytes)} uncompressed, ${mib(p.compressedBytes)} stored`,
   ];
   if (p.durationMs !== undefined)

@@ -7,8 +7,8 @@ import {
 } from '../client/ingest-client';
 import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
+import { TENANT_PATTERN } from '../contracts/validation';
 import { createS3 } from '../shared/clients';
-import { TENANT_PATTERN } from '../shared/validate-input';
 import { knownLogTypes } from '../transforms/parsers';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
@@ -19,7 +19,7 @@ export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --t
   bytes always get the same key). A file version already ingested is refused unless --reingest is given.
   --wait   wait for every file and print its summary      --json   machine-readable output`;
 
-export { TENANT_PATTERN } from '../shared/validate-input';
+export { TENANT_PATTERN } from '../contracts/validation';
 
 export async function ingestCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -3,8 +3,10 @@ import { AlreadyIngestedError, connectIngestClient } from '../client/ingest-clie
 import { workflowIdOf } from '../client/lookup';
 import { readQuarantine, stageRawReplay } from '../client/replay';
 import { loadConfig } from '../config/load';
+import { parseBytes } from '../config/units';
+import type { IngestSummary } from '../contracts/ingest';
+import { REPLAY_WORKFLOW } from '../contracts/messages';
 import { createS3 } from '../shared/clients';
-import type { IngestSummary } from '../shared/ingest-types';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
 
@@ -14,9 +16,6 @@ export const REPLAY_USAGE = `sluice replay <file> [--tenant T] [--max-record-byt
   limit) are ingested again as a new file (raise the limit for them with --max-record-bytes); records one sink
   rejected are re-sent to that sink only, with their original row ids. Replaying the same quarantine twice is
   refused like any duplicate ingest.`;
-
-const SIZE = /^(\d+)(B|KiB|MiB)?$/;
-const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 * 1024 };
 
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,12 +27,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (!ref || extra.length) throw new UsageError('name exactly one file or workflow id');
   let maxRecordBytes: number | undefined;
   if (values['max-record-bytes'] !== undefined) {
-    const m = SIZE.exec(values['max-record-bytes']);
-    if (!m)
+    maxRecordBytes = parseBytes(values['max-record-bytes']);
+    if (!maxRecordBytes)
       throw new UsageError(
         `--max-record-bytes takes a size such as 65536, 64KiB or 2MiB, got "${values['max-record-bytes']}"`,
       );
-    maxRecordBytes = Number(m[1]) * (UNITS[m[2] ?? 'B'] ?? 1);
   }
   const cfg = loadConfig();
   const workflowId = await workflowIdOf(ref, values.tenant, cfg);
@@ -69,7 +67,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       }
     }
     if (q.rejected.length) {
-      const handle = await ingest.client.workflow.start('replayRejectedRecords', {
+      const handle = await ingest.client.workflow.start(REPLAY_WORKFLOW, {
         taskQueue: cfg.temporal.taskQueue,
         workflowId: `replay/${summary.file.tenant}/${summary.fileId}/${Date.now()}`,
         args: [{ objects: q.rejected }],

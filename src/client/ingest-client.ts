@@ -1,9 +1,17 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef, IngestInput, IngestOptions, IngestProgress, IngestSummary, Stage } from '../shared/ingest-types';
+import {
+  type FileRef,
+  type IngestInput,
+  type IngestOptions,
+  type IngestStatus,
+  type IngestSummary,
+  STAGE_ACTIVITIES,
+  type Stage,
+} from '../contracts/ingest';
+import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
+import { ingestInputProblems } from '../contracts/validation';
 import { parseTenantSources, sourceRefusal } from '../shared/tenant-sources';
-import { ingestInputProblems } from '../shared/validate-input';
-import { INGEST_WORKFLOW, statusQuery } from '../workflows/definitions';
 import { workflowIdFor } from './workflow-id';
 
 /** Refused before anything starts: the same checks the workflow and the worker make. */
@@ -34,7 +42,8 @@ export interface FileStatus {
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   execution: string;
-  progress?: IngestProgress;
+  /** A running file's status (the query), or a finished one's summary (its result). */
+  progress?: IngestStatus | IngestSummary;
   /** Stages whose work is failing and being retried right now (a provider down, throttling…). */
   waiting: StageWaiting[];
   failure?: string;
@@ -58,22 +67,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  const tenantSources = parseTenantSources(cfg.limits.tenantSources);
-  const defaults = {
-    chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
-    maxRecordBytes: cfg.pipeline.maxRecordBytes,
-    maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
-    reminderInterval: cfg.pipeline.reminderInterval,
-    maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
-    chunksPerRun: cfg.pipeline.chunksPerRun,
-    maxRecordsPerChunk: cfg.limits.maxRecordsPerChunk,
-    maxDecompressedBytes: cfg.limits.maxDecompressedBytes,
-    maxCompressionRatio: cfg.limits.maxCompressionRatio,
-    eventTimeMaxAge: cfg.limits.eventTimeMaxAge,
-    eventTimeMaxAhead: cfg.limits.eventTimeMaxAhead,
-    quarantineAlertRatio: cfg.limits.quarantineAlertRatio,
-    retry: cfg.retry,
-  };
+  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+  const defaults: IngestOptions = { ...cfg.pipeline, retry: cfg.retry };
+  const tenantSources = parseTenantSources(cfg.tenants.sources);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
@@ -137,14 +133,6 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   };
 }
 
-const STAGE_OF_ACTIVITY: Record<string, Stage> = {
-  splitFile: 'split',
-  processChunk: 'process',
-  sink_s3: 's3',
-  sink_snowflake: 'snowflake',
-  sink_opensearch: 'opensearch',
-};
-
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];
 type Timestamp = PendingActivity['nextAttemptScheduleTime'];
 
@@ -155,10 +143,13 @@ const isoOf = (t: Timestamp) =>
  * Which stages are failing and retrying, from the server's pending activities (attempts, last failure) and the
  * workflow's own record of when that work was scheduled. Work that merely runs, however long, is not waiting.
  */
-export function waitingStages(pending: PendingActivity[], progress: IngestProgress | undefined): StageWaiting[] {
+export function waitingStages(
+  pending: PendingActivity[],
+  progress: IngestStatus | IngestSummary | undefined,
+): StageWaiting[] {
   const byStage = new Map<Stage, StageWaiting>();
   for (const a of pending) {
-    const stage = STAGE_OF_ACTIVITY[a.activityType?.name ?? ''];
+    const stage = STAGE_ACTIVITIES[a.activityType?.name ?? ''];
     if (!stage || ((a.attempt ?? 1) <= 1 && !a.lastFailure)) continue;
     const w = byStage.get(stage) ?? { stage, since: '', attempt: 0, activities: 0 };
     w.activities += 1;
@@ -170,7 +161,8 @@ export function waitingStages(pending: PendingActivity[], progress: IngestProgre
     byStage.set(stage, w);
   }
   for (const w of byStage.values()) {
-    const scheduled = (progress?.running ?? []).filter((r) => r.stage === w.stage).map((r) => r.since);
+    const running = progress && 'running' in progress ? progress.running : [];
+    const scheduled = running.filter((r) => r.stage === w.stage).map((r) => r.since);
     w.since = scheduled.sort()[0] ?? new Date().toISOString();
   }
   return [...byStage.values()];

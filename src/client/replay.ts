@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ReplayRejectedInput } from '../activities/replay-rejected';
 import type { SluiceConfig } from '../config/load';
+import type { FileRef, IngestSummary, ReplayRejectedInput } from '../contracts/ingest';
+import { isSinkName } from '../contracts/sinks';
 import { getObjectBytes, listKeys } from '../shared/clients';
-import type { FileRef, IngestSummary, SinkName } from '../shared/ingest-types';
 
 /** What quarantine holds for one file version. */
 export interface QuarantinedFile {
@@ -23,9 +23,9 @@ export async function readQuarantine(
   const out: QuarantinedFile = { raw: [], rejected: [] };
   for (const key of (await listKeys(s3, bucket, `records/${tenant}/${fileId}/`)).sort()) {
     const name = key.slice(key.lastIndexOf('/') + 1);
-    const rejected = /^rejected-(s3|snowflake|opensearch)-chunk-\d+\.ndjson$/.exec(name);
-    if (rejected) {
-      out.rejected.push({ key, sink: rejected[1] as SinkName });
+    const rejected = /^rejected-([a-z0-9]+)-chunk-\d+\.ndjson$/.exec(name)?.[1];
+    if (rejected !== undefined && isSinkName(rejected)) {
+      out.rejected.push({ key, sink: rejected });
       continue;
     }
     if (key.includes('/dropped/')) continue;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../cli/errors';
 import type { SluiceConfig } from '../config/load';
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
 
 const stripQuotes = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 

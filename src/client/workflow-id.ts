@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FileRef } from '../shared/ingest-types';
+import type { FileRef } from '../contracts/ingest';
 
 const MAX_READABLE = 800;
 

@@ -11,7 +11,7 @@ export function parseTenantSources(raw: string): TenantSources {
     const m = /^([a-z0-9][a-z0-9_-]{0,62})=s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(entry);
     if (!m)
       throw new Error(
-        `SLUICE_TENANT_SOURCES (limits.tenantSources): expected tenant=s3://bucket/prefix entries, got ${JSON.stringify(entry)}`,
+        `SLUICE_TENANT_SOURCES (tenants.sources): expected tenant=s3://bucket/prefix entries, got ${JSON.stringify(entry)}`,
       );
     const list = map.get(m[1] as string) ?? [];
     list.push({ bucket: m[2] as string, prefix: m[3] ?? '' });

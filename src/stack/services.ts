@@ -5,8 +5,8 @@ import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
+import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 import { createS3 } from '../shared/clients';
-import { SEARCH_ATTRIBUTE_TYPES } from '../shared/search-attributes';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
 import {
   ensureFakesnow,

@@ -1,12 +1,10 @@
 import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
-import { sinkActivityName } from '../activities/sink-chunk';
-import { createSinks } from '../activities/sinks';
+import { createSinks } from '../activities/sinks/registry';
 import type { SluiceConfig } from '../config/load';
+import { SINK_NAMES, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { createOpenSearch, createS3 } from '../shared/clients';
-import { SINK_NAMES } from '../shared/ingest-types';
 import { createLogger, type Logger } from '../shared/log';
-import { sinkTaskQueue } from '../shared/task-queues';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;

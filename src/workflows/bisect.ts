@@ -1,11 +1,11 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { PoisonRecord, SinkChunkInput, SinkChunkResult } from '../shared/ingest-types';
-import { RECORD_REJECTION_TYPES } from './policies';
+import { RECORD_REJECTION_TYPES, WORKFLOW_ERROR_TYPES } from '../contracts/errors';
+import type { PoisonRecord, SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
 
 /** The sink's own message when a failure is one a single record can cause, else undefined. */
 export function recordRejection(err: unknown): string | undefined {
   if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return undefined;
-  return RECORD_REJECTION_TYPES.includes(err.cause.type ?? '') ? err.cause.message : undefined;
+  return (RECORD_REJECTION_TYPES as readonly string[]).includes(err.cause.type ?? '') ? err.cause.message : undefined;
 }
 
 /**
@@ -30,7 +30,7 @@ export async function writeBisecting(
         poison.push({ line: from, error: rejection });
         if (poison.length > maxPoison) {
           throw ApplicationFailure.create({
-            type: 'TooManyRejected',
+            type: WORKFLOW_ERROR_TYPES.tooManyRejected,
             message: `more than ${maxPoison} records of chunk ${target.chunk} were rejected one by one (first: line ${poison[0]?.line}: ${poison[0]?.error}); this looks systemic, not a few bad records`,
           });
         }

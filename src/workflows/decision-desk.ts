@@ -1,14 +1,15 @@
 import { condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type {
-  ApproveRequest,
-  AwaitingDecision,
-  DecisionRecord,
-  DropRequest,
-  IngestProgress,
-  StageRetry,
-} from '../shared/ingest-types';
-import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../shared/search-attributes';
-import { approveSignal, approveUpdate, dropSignal, dropUpdate, validateApprove, validateDrop } from './definitions';
+import type { ApproveRequest, AwaitingDecision, DecisionRecord, DropRequest, StageRetry } from '../contracts/ingest';
+import {
+  approveSignal,
+  approveUpdate,
+  dropSignal,
+  dropUpdate,
+  validateApprove,
+  validateDrop,
+} from '../contracts/messages';
+import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../contracts/search-attributes';
+import type { IngestState } from './ingest-state';
 
 export type Outcome = { kind: 'approve'; retry?: Partial<StageRetry> } | { kind: 'drop' };
 
@@ -21,7 +22,7 @@ export class DecisionDesk {
   private readonly outcomes = new Map<number, { outcome: Outcome; record: DecisionRecord }>();
 
   constructor(
-    private readonly progress: IngestProgress,
+    private readonly progress: IngestState,
     private readonly reminderInterval: number,
   ) {
     // Ids stay unique across continue-as-new: a new run goes on after the decisions its progress carries.
@@ -48,6 +49,7 @@ export class DecisionDesk {
         log.warn('drop signal ignored', { error: (e as Error).message });
       }
     });
+
     setHandler(approveUpdate, (req) => ({ decided: this.approve(req ?? {}) }), {
       validator: (req) => {
         validateApprove(req);

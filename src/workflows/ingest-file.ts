@@ -12,18 +12,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { workflowDefaults } from '../config/defaults';
+import { INPUT_REFUSAL_TYPES, SYSTEMIC_REFUSAL, WORKFLOW_ERROR_TYPES } from '../contracts/errors';
 import {
   type IngestInput,
-  type IngestProgress,
   type IngestSummary,
   type RunningWork,
-  SINK_NAMES,
-  type SinkName,
   type SplitResult,
   STAGES,
   type Stage,
   type StageRetry,
-} from '../shared/ingest-types';
+} from '../contracts/ingest';
+import { statusQuery } from '../contracts/messages';
 import {
   AwaitingDecisionSince,
   FailedStage,
@@ -32,13 +32,21 @@ import {
   QuarantinedRecords,
   SourceKey,
   Tenant,
-} from '../shared/search-attributes';
-import { sinkTaskQueue } from '../shared/task-queues';
-import { ingestInputProblems } from '../shared/validate-input';
+} from '../contracts/search-attributes';
+import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { ingestInputProblems } from '../contracts/validation';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
-import { DEFAULT_OPTIONS, DEFAULT_RETRY, statusQuery } from './definitions';
-import { activityOptions, SYSTEMIC_REFUSAL } from './policies';
+import {
+  finishState,
+  type IngestState,
+  initialState,
+  recordSplit,
+  resumedState,
+  statusOf,
+  totalsOf,
+} from './ingest-state';
+import { activityOptions } from './policies';
 import { quarantinedOf, summarize } from './summary';
 import { forEachWindowed } from './windowed';
 
@@ -48,13 +56,10 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) =>
-  ({ s3: a.sink_s3, snowflake: a.sink_snowflake, opensearch: a.sink_opensearch })[sink];
+const sinkActivity = (a: Activities, sink: SinkName) => a[sinkActivityName(sink)];
 
-/** Refusals of the input itself by the worker: the file fails, as when the workflow's own checks refuse it. */
-const INPUT_REFUSALS = ['SourceNotAllowed', 'UnknownLogType'];
-
-const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly string[]).includes(stage);
+/** What a workflow started without options (e.g. by the stock `temporal` CLI) uses: the settings' defaults. */
+const DEFAULTS = workflowDefaults();
 
 /**
  * One file, one workflow: split into record-aligned chunks; for each chunk (a sliding window of them) process,
@@ -65,11 +70,14 @@ const isSink = (stage: Stage): stage is SinkName => (SINK_NAMES as readonly stri
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
   // First thing, whoever started it (stock CLI, Web UI, SDK): a bad input fails fast and says why, before any
-  // search attribute or prefix is derived from it.
+  // search attribute, prefix or index is derived from it.
   const problems = ingestInputProblems(input);
   if (problems.length) {
     upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
-    throw ApplicationFailure.nonRetryable(`invalid ingest input: ${problems.join('; ')}`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `invalid ingest input: ${problems.join('; ')}`,
+      WORKFLOW_ERROR_TYPES.invalidInput,
+    );
   }
   try {
     return await ingest(input);
@@ -88,15 +96,13 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
 
 async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { file, resume } = input;
-  const opts = { ...DEFAULT_OPTIONS, ...input.options };
+  const opts = { ...DEFAULTS.pipeline, ...input.options };
   const retry = Object.fromEntries(
-    STAGES.map((s) => [s, { ...DEFAULT_RETRY[s], ...input.options?.retry?.[s] }]),
+    STAGES.map((s) => [s, { ...DEFAULTS.retry[s], ...input.options?.retry?.[s] }]),
   ) as Record<Stage, StageRetry>;
-  const progress: IngestProgress = resume
-    ? { ...resume.progress, running: [], runs: resume.progress.runs + 1 }
-    : initialProgress(input);
+  const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
-  setHandler(statusQuery, () => progress);
+  setHandler(statusQuery, () => statusOf(progress));
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -117,7 +123,7 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
     for (;;) {
       const policy = { ...retry[stage], ...override };
       const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSink(stage) ? sinkQueue(stage) : undefined),
+        activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
       );
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
@@ -126,7 +132,7 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
         if (!failure) throw err;
         // The worker refused the input itself (a source outside the tenant's, a log type it has no parser
         // for): no decision can make it valid, so the file fails fast like any other invalid input.
-        if (INPUT_REFUSALS.includes(failure.errorType)) {
+        if (INPUT_REFUSAL_TYPES.includes(failure.errorType)) {
           upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
           throw ApplicationFailure.nonRetryable(failure.error, failure.errorType);
         }
@@ -176,19 +182,7 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
     );
     if (!result) return finish(progress, 'Dropped');
     split = result;
-    Object.assign(progress, {
-      fileId: split.fileId,
-      stage: 'process',
-      chunksTotal: split.chunkCount,
-      records: split.records,
-      blank: split.blank ?? 0,
-      quarantined: split.quarantined,
-      bytes: split.bytes,
-      compressedBytes: split.compressedBytes,
-      gzip: split.gzip,
-      warnings: split.warnings,
-      splitMs: Date.now() - Date.parse(progress.startedAt),
-    });
+    recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
   }
 
@@ -249,57 +243,32 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
   if (nextChunk < split.chunkCount) {
     // Signals and updates already accepted finish here, not in a run that is gone.
     await condition(allHandlersFinished);
-    await continueAsNew<typeof ingestFile>({ ...input, resume: { split, ingestTime, nextChunk, progress } });
+    await continueAsNew<typeof ingestFile>({
+      ...input,
+      resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
+    });
   }
   return finish(progress, 'Completed', opts.quarantineAlertRatio);
 }
 
-function initialProgress(input: IngestInput): IngestProgress {
-  return {
-    fileId: '',
-    file: input.file,
-    status: 'Running',
-    stage: 'split',
-    source: `s3://${input.file.bucket}/${input.file.key}`,
-    chunksTotal: 0,
-    chunksDone: 0,
-    chunksInFlight: [],
-    records: 0,
-    parsed: 0,
-    quarantined: 0,
-    written: { s3: 0, snowflake: 0, opensearch: 0 },
-    rejected: { s3: 0, snowflake: 0, opensearch: 0 },
-    bytes: 0,
-    compressedBytes: 0,
-    gzip: false,
-    warnings: [],
-    awaiting: [],
-    decisions: [],
-    dropped: [],
-    reminders: 0,
-    running: [],
-    runs: 1,
-    startedAt: new Date().toISOString(),
-  };
-}
-
-function finish(progress: IngestProgress, outcome: 'Completed' | 'Dropped', alertRatio = 1): IngestSummary {
-  const { summary, status } = summarize(progress, outcome, alertRatio);
-  progress.stage = 'done';
-  progress.status = status;
-  progress.summary = summary;
-  progress.finishedAt = new Date().toISOString();
-  progress.durationMs = Date.now() - Date.parse(progress.startedAt);
+/**
+ * Ends the file: a Completed one mostly (or wholly) quarantined becomes MostlyQuarantined, with a summary in
+ * words; the quarantined count goes to a search attribute the Web UI can filter on.
+ */
+function finish(state: IngestState, outcome: 'Completed' | 'Dropped', alertRatio = 1): IngestSummary {
+  const { status, summary } = summarize(state, outcome, alertRatio);
+  state.summary = summary;
+  const result = finishState(state, status, new Date());
   upsertSearchAttributes([
     { key: PipelineStatus, value: status },
-    { key: QuarantinedRecords, value: quarantinedOf(progress) },
+    { key: QuarantinedRecords, value: quarantinedOf(state) },
   ]);
-  return progress;
+  return result;
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */
 function describeFailure(err: unknown, retry: StageRetry): { errorType: string; error: string } | undefined {
-  if (err instanceof ApplicationFailure && err.type === 'TooManyRejected')
+  if (err instanceof ApplicationFailure && err.type === WORKFLOW_ERROR_TYPES.tooManyRejected)
     return { errorType: err.type, error: err.message };
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
@@ -311,7 +280,7 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
     // type, so an operator sees at once that no record is at fault.
     const systemic = cause instanceof ApplicationFailure && cause.type === SYSTEMIC_REFUSAL;
     return {
-      errorType: systemic ? SYSTEMIC_REFUSAL : 'RetryWindowExhausted',
+      errorType: systemic ? SYSTEMIC_REFUSAL : WORKFLOW_ERROR_TYPES.retryWindowExhausted,
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }

@@ -1,41 +1,13 @@
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { Stage, StageRetry } from '../shared/ingest-types';
-
-/** Failures no retry can fix: they skip the retry window and go straight to bisection or a decision. */
-export const PERMANENT_TYPES = [
-  'UnknownLogType',
-  'SourceMissing',
-  'SourceChanged',
-  'SourceAccessDenied',
-  'TruncatedInput',
-  'CorruptInput',
-  'DecompressionLimit',
-  'StagingCorrupt',
-  'MappingConflict',
-  'DocumentRejected',
-  'Rejected',
-  'InvalidIndexName',
-  'SnowflakeRejected',
-  'BucketMissing',
-  'AccessDenied',
-];
-
-/**
- * A destination refusing everything for a reason of its own (see SystemicSinkError): retried within the window,
- * then parked under this type; never bisected. Here, not with the sinks, because workflow code reads it.
- */
-export const SYSTEMIC_REFUSAL = 'SystemicRefusal';
-
-/** Sink failures that may be caused by single records: worth bisecting to find them. */
-export const RECORD_REJECTION_TYPES = ['MappingConflict', 'DocumentRejected', 'SnowflakeRejected'];
+import { PERMANENT_TYPES } from '../contracts/errors';
+import type { Stage, StageRetry } from '../contracts/ingest';
+import { perSink, SINK_SPECS } from '../contracts/sinks';
 
 const MINUTE = 60_000;
 const ATTEMPT_TIMEOUT: Record<Stage, number> = {
   split: 120 * MINUTE,
   process: 15 * MINUTE,
-  s3: 10 * MINUTE,
-  snowflake: 15 * MINUTE,
-  opensearch: 10 * MINUTE,
+  ...perSink((sink) => SINK_SPECS[sink].attemptTimeout),
 };
 
 /**

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ReplayRejectedInput, ReplayRejectedResult } from '../activities/replay-rejected';
+import type { ReplayRejectedInput, ReplayRejectedResult } from '../contracts/ingest';
 
 const { replayRejected } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',

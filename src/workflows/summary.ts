@@ -1,17 +1,17 @@
-import type { IngestProgress } from '../shared/ingest-types';
+import type { IngestSummary, IngestTotals } from '../contracts/ingest';
 
 /** Records quarantined: at parse, plus the most any one sink rejected (the others hold those rows). */
-export const quarantinedOf = (p: IngestProgress) => p.quarantined + Math.max(0, ...Object.values(p.rejected));
+export const quarantinedOf = (p: IngestTotals) => p.quarantined + Math.max(0, ...Object.values(p.rejected));
 
 /**
  * How the file ended, in words. A file whose records were mostly (past the alert ratio) or all quarantined
  * did not "complete" in any sense an operator cares about: it gets its own status, so it is seen.
  */
 export function summarize(
-  p: IngestProgress,
+  p: IngestTotals,
   outcome: 'Completed' | 'Dropped',
   alertRatio: number,
-): { status: IngestProgress['status']; summary: string } {
+): { status: IngestSummary['status']; summary: string } {
   const q = quarantinedOf(p);
   const blank = p.blank ? `, ${p.blank} blank line(s) skipped` : '';
   const counts = `${p.records} record(s): ${p.parsed} parsed, ${q} quarantined${blank}`;

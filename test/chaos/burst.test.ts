@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { IngestSummary } from '../../src/contracts/ingest';
 import { generateEvents } from '../../src/demo/generate';
-import type { IngestSummary } from '../../src/shared/ingest-types';
 import {
   CHAOS_RESULTS_DIR,
   chaosClient,

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { FileStatus, StageWaiting } from '../../src/client/ingest-client';
-import type { IngestSummary, SinkName } from '../../src/shared/ingest-types';
+import type { IngestSummary, SinkName } from '../../src/contracts/ingest';
 import type { ServiceName } from '../../src/stack/services';
 import {
   chaosClient,

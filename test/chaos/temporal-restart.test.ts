@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { IngestSummary } from '../../src/shared/ingest-types';
+import type { IngestSummary } from '../../src/contracts/ingest';
 import {
   awaitResults,
   chaosClient,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IngestSummary } from '../../src/shared/ingest-types';
+import type { IngestSummary } from '../../src/contracts/ingest';
 import {
   chaosClient,
   chaosEnv,

@@ -5,9 +5,10 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
 import { connectIngestClient, type FileStatus, type IngestClient } from '../../src/client/ingest-client';
 import { loadConfig, type SluiceConfig } from '../../src/config/load';
+import { requireDuration } from '../../src/config/units';
+import type { FileRef, IngestStatus, IngestSummary, Stage } from '../../src/contracts/ingest';
+import { STAGES } from '../../src/contracts/ingest';
 import { type DemoKind, generateEvents } from '../../src/demo/generate';
-import type { FileRef, IngestProgress, Stage } from '../../src/shared/ingest-types';
-import { STAGES } from '../../src/shared/ingest-types';
 import type { ServiceName } from '../../src/stack/services';
 import { runSluice } from './cli';
 import { sinkCounts, upload, writeLines } from './ingest';
@@ -173,10 +174,7 @@ export async function startService(name: ServiceName): Promise<void> {
 export function durationFromEnv(name: string, fallbackMs: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-  if (!m) throw new Error(`${name}: expected a duration such as 3m, 90s or 1500ms, got "${raw}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(m[1]) * unit);
+  return /^\d+$/.test(raw) ? Number(raw) : requireDuration(raw, name);
 }
 
 /** A positive whole number from the environment, or the fallback. */
@@ -305,7 +303,7 @@ export async function statusText(workflowId: string, env: Record<string, string>
 export async function chunkProgress(
   client: IngestClient,
   workflowIds: string[],
-): Promise<{ done: number; total: number; completed: number; progress: (IngestProgress | undefined)[] }> {
+): Promise<{ done: number; total: number; completed: number; progress: (IngestStatus | IngestSummary | undefined)[] }> {
   const statuses = await Promise.all(workflowIds.map((id) => client.describe(id)));
   return {
     done: statuses.reduce((n, s) => n + (s.progress?.chunksDone ?? 0), 0),
@@ -332,7 +330,7 @@ export async function expectExactlyOnce(tenant: string, records: number): Promis
 }
 
 /** Each file's own summary agrees: every record read, parsed and written once per sink, nothing waiting. */
-export function expectCompleteSummary(summary: IngestProgress, records: number): void {
+export function expectCompleteSummary(summary: IngestSummary, records: number): void {
   expect({
     status: summary.status,
     chunks: summary.chunksDone === summary.chunksTotal,

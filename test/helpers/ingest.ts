@@ -9,15 +9,15 @@ import { afterAll, beforeAll } from 'vitest';
 import { connectIngestClient, type IngestClient } from '../../src/client/ingest-client';
 import { resolveSource } from '../../src/client/sources';
 import type { SluiceConfig } from '../../src/config/load';
+import type { FileRef, IngestOptions, IngestSummary } from '../../src/contracts/ingest';
 import { createOpenSearch, createS3, getObjectBytes, listKeys as listKeysOf } from '../../src/shared/clients';
-import type { FileRef, IngestOptions, IngestSummary } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
 import { createWorker, type WorkerOptions } from '../../src/worker/worker';
 import { cfg as baseCfg, snowflakeQueryViaPython, uniq } from './env';
 
 export interface TestWorkerOptions extends WorkerOptions {
   /** Settings of this worker that differ from the environment's (sink limits, chunks per run…). */
-  settings?: Partial<Pick<SluiceConfig, 'sinks' | 'worker' | 'pipeline' | 'limits'>>;
+  settings?: Partial<Pick<SluiceConfig, 'sinks' | 'worker' | 'pipeline' | 'tenants'>>;
 }
 
 /** A worker on its own task queues, so concurrent test files never steal each other's tasks. */

@@ -4,7 +4,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { quarantine, staging } from '../../src/activities/layout';
 import { createProcessChunk } from '../../src/activities/process/process-chunk';
 import { createSplitFile } from '../../src/activities/split/split-file';
-import type { FileRef, ProcessChunkResult, SplitInput, SplitResult } from '../../src/shared/ingest-types';
+import type { FileRef, ProcessChunkResult, SplitInput, SplitResult } from '../../src/contracts/ingest';
 import { createLogger } from '../../src/shared/log';
 import { MemoryS3 } from './memory-s3';
 

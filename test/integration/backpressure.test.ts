@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import type { IngestSummary } from '../../src/contracts/ingest';
+import { sinkTaskQueue } from '../../src/contracts/sinks';
 import { generateEvents } from '../../src/demo/generate';
-import type { IngestSummary } from '../../src/shared/ingest-types';
-import { sinkTaskQueue } from '../../src/shared/task-queues';
 import { cfg } from '../helpers/env';
 import {
   opensearch,

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import type { IngestSummary } from '../../src/contracts/ingest';
 import { generateEvents } from '../../src/demo/generate';
-import type { IngestSummary } from '../../src/shared/ingest-types';
 import { cfg } from '../helpers/env';
 import { getBytes, listKeys, sinkCounts, tempDir, uniq, upload, useWorker, writeLines } from '../helpers/ingest';
 

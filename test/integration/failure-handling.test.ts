@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../src/activities';
 import { fileIdOf } from '../../src/activities/layout';
 import { workflowIdFor } from '../../src/client/workflow-id';
+import type { FileRef, IngestOptions, IngestStatus, SinkChunkInput } from '../../src/contracts/ingest';
+import { approveUpdate, dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/contracts/messages';
+import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../../src/contracts/search-attributes';
 import { generateEvents } from '../../src/demo/generate';
-import type { FileRef, IngestOptions, IngestProgress, SinkChunkInput } from '../../src/shared/ingest-types';
 import { createLogger } from '../../src/shared/log';
-import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../../src/shared/search-attributes';
 import { createWorker, type SluiceWorker } from '../../src/worker/worker';
-import { approveUpdate, dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
 import type { ingestFile } from '../../src/workflows/ingest-file';
 import { cfg } from '../helpers/env';
 import { getBytes, listKeys, opensearch, sinkCounts, tempDir, uniq, upload, writeLines } from '../helpers/ingest';
@@ -109,7 +109,7 @@ function start(ref: FileRef, options: IngestOptions): Promise<WorkflowHandle<typ
 }
 
 /** Skips server time in steps until something awaits a decision; returns the progress then. */
-async function untilParked(handle: WorkflowHandle, maxServerMs = 12 * HOUR): Promise<IngestProgress> {
+async function untilParked(handle: WorkflowHandle, maxServerMs = 12 * HOUR): Promise<IngestStatus> {
   const step = 10 * MINUTE;
   for (let skipped = 0; skipped <= maxServerMs; skipped += step) {
     const progress = await handle.query(statusQuery);

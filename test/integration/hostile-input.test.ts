@@ -5,14 +5,14 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { InvalidIngestError } from '../../src/client/ingest-client';
 import { workflowIdFor } from '../../src/client/workflow-id';
-import type { AwaitingDecision, IngestInput, IngestSummary } from '../../src/shared/ingest-types';
+import type { AwaitingDecision, IngestInput, IngestSummary } from '../../src/contracts/ingest';
+import { INGEST_WORKFLOW, statusQuery } from '../../src/contracts/messages';
 import {
   AwaitingDecisionSince,
   FailedStage,
   PipelineStatus,
   QuarantinedRecords,
-} from '../../src/shared/search-attributes';
-import { INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
+} from '../../src/contracts/search-attributes';
 import { runSluice } from '../helpers/cli';
 import { cfg } from '../helpers/env';
 import {
@@ -73,7 +73,7 @@ describe('tenant sources', () => {
     const dir = await tempDir();
     const ref = await upload(await writeLines(path.join(dir, 'a.ndjson'), ['{"a":1}']), tenant, 'json');
     const only = `${tenant}=s3://${cfg.s3.landingBucket}/elsewhere/`;
-    const strict = await startWorker({ settings: { limits: { ...cfg.limits, tenantSources: only } } });
+    const strict = await startWorker({ settings: { tenants: { sources: only } } });
     try {
       await expect(strict.client.start(ref)).rejects.toThrow(
         `tenant ${tenant} may not ingest s3://${ref.bucket}/${ref.key}: its sources are s3://${cfg.s3.landingBucket}/elsewhere/ (SLUICE_TENANT_SOURCES)`,

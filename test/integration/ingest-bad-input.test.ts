@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
-import type { AwaitingDecision, IngestSummary } from '../../src/shared/ingest-types';
-import { dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/workflows/definitions';
+import type { AwaitingDecision, IngestSummary } from '../../src/contracts/ingest';
+import { dropUpdate, INGEST_WORKFLOW, statusQuery } from '../../src/contracts/messages';
 import {
   getBytes,
   ingestAndWait,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Client, errors } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenSearchSink, indexNameOf } from '../../src/activities/sinks/opensearch';
+import { createOpenSearchSink, indexNameOf } from '../../src/activities/sinks/opensearch/sink';
 import { PermanentSinkError } from '../../src/activities/sinks/sink';
 import { AdaptiveThrottle, ThrottledError } from '../../src/activities/sinks/throttle';
 import { createOpenSearch } from '../../src/shared/clients';

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createS3Sink } from '../../src/activities/sinks/s3';
+import { createS3Sink } from '../../src/activities/sinks/s3/sink';
 import { SystemicSinkError } from '../../src/activities/sinks/sink';
 import { createS3 } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentSinkError, SystemicSinkError } from '../../src/activities/sinks/sink';
-import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake';
+import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake/sink';
 import { connectSnowflake, destroySnowflake, execSql } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
 import { cfg, snowflakeQueryViaPython, type TestBatch, uniq } from '../helpers/env';

@@ -6,8 +6,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Tenant } from '../../src/contracts/search-attributes';
 import { connectSnowflake, createOpenSearch, createS3, destroySnowflake, execSql } from '../../src/shared/clients';
-import { Tenant } from '../../src/shared/search-attributes';
 import { stackDown, stackStatus, stackUp } from '../../src/stack/stack';
 import { cfg, snowflakeQueryViaPython, uniq } from '../helpers/env';
 

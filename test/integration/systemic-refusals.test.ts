@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AwaitingDecision, IngestSummary } from '../../src/shared/ingest-types';
-import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
+import type { AwaitingDecision, IngestSummary } from '../../src/contracts/ingest';
+import { approveUpdate, statusQuery } from '../../src/contracts/messages';
 import {
   opensearch,
   quarantineEntries,

@@ -10,7 +10,7 @@ import {
   PipelineStatus,
   SourceKey,
   Tenant,
-} from '../../src/shared/search-attributes';
+} from '../../src/contracts/search-attributes';
 import type { TimerActivities, TimerInput, timerWorkflow } from '../fixtures/timer-workflow';
 import { uniq } from '../helpers/env';
 import { createTimeSkippingEnv, testServerLauncher } from '../helpers/time-skipping';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PipelineStatus, Tenant } from '../../src/shared/search-attributes';
-import { INGEST_WORKFLOW } from '../../src/workflows/definitions';
+import { INGEST_WORKFLOW } from '../../src/contracts/messages';
+import { PipelineStatus, Tenant } from '../../src/contracts/search-attributes';
 import { cfg, uniq } from '../helpers/env';
 import { CHROMIUM_PATH, findWorkflowsInWebUi } from '../helpers/web-ui';
 

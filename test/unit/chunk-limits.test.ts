@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkBuilder } from '../../src/activities/split/chunk-builder';
-import type { IngestProgress } from '../../src/shared/ingest-types';
+import type { IngestTotals } from '../../src/contracts/ingest';
 import { normalize } from '../../src/transforms/envelope';
 import { getParser } from '../../src/transforms/parsers';
 import { summarize } from '../../src/workflows/summary';
@@ -61,7 +61,7 @@ describe('event-time window (bounded fan-out)', () => {
 });
 
 describe('how a file ends', () => {
-  const progress = (p: Partial<IngestProgress>) =>
+  const progress = (p: Partial<IngestTotals>) =>
     ({
       records: 0,
       parsed: 0,
@@ -69,7 +69,7 @@ describe('how a file ends', () => {
       blank: 0,
       rejected: { s3: 0, snowflake: 0, opensearch: 0 },
       ...p,
-    }) as IngestProgress;
+    }) as IngestTotals;
 
   it('Completed below the alert ratio, MostlyQuarantined above it or with nothing parsed', () => {
     expect(summarize(progress({ records: 10, parsed: 6, quarantined: 4 }), 'Completed', 0.5)).toEqual({

@@ -99,23 +99,19 @@ describe('config', () => {
 
 describe('workflow defaults', () => {
   it('equal the configuration defaults (a workflow started by the stock temporal CLI behaves like one started by sluice)', async () => {
-    const { DEFAULT_OPTIONS, DEFAULT_RETRY } = await import('../../src/workflows/definitions');
+    const { workflowDefaults } = await import('../../src/config/defaults');
     const cfg = loadConfig(base);
-    expect(cfg.retry).toEqual(DEFAULT_RETRY);
-    expect({
-      chunkTargetBytes: cfg.pipeline.chunkTargetBytes,
-      maxRecordBytes: cfg.pipeline.maxRecordBytes,
-      maxChunksInFlight: cfg.pipeline.maxChunksInFlight,
-      reminderInterval: cfg.pipeline.reminderInterval,
-      maxPoisonPerChunk: cfg.pipeline.maxPoisonPerChunk,
-      chunksPerRun: cfg.pipeline.chunksPerRun,
-      maxRecordsPerChunk: cfg.limits.maxRecordsPerChunk,
-      maxDecompressedBytes: cfg.limits.maxDecompressedBytes,
-      maxCompressionRatio: cfg.limits.maxCompressionRatio,
-      eventTimeMaxAge: cfg.limits.eventTimeMaxAge,
-      eventTimeMaxAhead: cfg.limits.eventTimeMaxAhead,
-      quarantineAlertRatio: cfg.limits.quarantineAlertRatio,
-    }).toEqual(DEFAULT_OPTIONS);
+    const defaults = workflowDefaults();
+    expect(defaults.retry).toEqual(cfg.retry);
+    expect(defaults.pipeline).toEqual(cfg.pipeline);
+    expect(defaults.retry.snowflake).toEqual({
+      window: 6 * 3_600_000,
+      initialInterval: 2000,
+      maximumInterval: 10 * 60_000,
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: [],
+    });
+    expect(defaults.pipeline.chunkTargetBytes).toBe(2 * 1024 * 1024);
   });
 
   it('gives each sink its own concurrency and fleet-wide rate, and names a bad one', () => {
@@ -139,7 +135,8 @@ describe('workflow defaults', () => {
 
 describe('per-stage non-retryable error types', () => {
   it('come from a comma-separated env list and join the built-in permanent types in the activity options', async () => {
-    const { activityOptions, PERMANENT_TYPES } = await import('../../src/workflows/policies');
+    const { activityOptions } = await import('../../src/workflows/policies');
+    const { PERMANENT_TYPES } = await import('../../src/contracts/errors');
     const cfg = loadConfig({ ...base, SLUICE_RETRY_SNOWFLAKE_NON_RETRYABLE: 'ValidationError, QuotaExceeded' });
     expect(cfg.retry.snowflake.nonRetryableErrorTypes).toEqual(['ValidationError', 'QuotaExceeded']);
     expect(cfg.retry.s3.nonRetryableErrorTypes).toEqual([]);

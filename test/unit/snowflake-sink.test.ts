@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentSinkError, SystemicSinkError } from '../../src/activities/sinks/sink';
-import { classifySnowflakeError, insertSql, rowBatches } from '../../src/activities/sinks/snowflake';
+import { classifySnowflakeError } from '../../src/activities/sinks/snowflake/errors';
+import { insertSql, rowBatches } from '../../src/activities/sinks/snowflake/sink';
 import { ThrottledError } from '../../src/activities/sinks/throttle';
 
 describe('snowflake row batches', () => {
@@ -46,7 +47,7 @@ describe('snowflake error classes', () => {
     }
   });
 
-  it("compilation and access errors are systemic, data errors are the record's; a dropped connection is plainly retried", () => {
+  it("compilation and access errors are systemic, data errors the record's; a dropped connection is plainly retried", () => {
     expect(classifySnowflakeError(sdkError('SQL compilation error: x', '001003', '42000'), 'w')).toMatchObject({
       name: 'SystemicSinkError',
       type: 'SystemicRefusal',

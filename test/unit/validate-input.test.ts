@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/client/workflow-id';
+import { approveProblem, dropProblem, ingestInputProblems } from '../../src/contracts/validation';
 import { parseTenantSources, sourceRefusal } from '../../src/shared/tenant-sources';
-import { approveProblem, dropProblem, ingestInputProblems } from '../../src/shared/validate-input';
 
 const file = { bucket: 'sluice-landing', key: 'a/b.ndjson', etag: 'abc123', tenant: 'acme', logType: 'zeek' };
 
@@ -88,7 +88,7 @@ describe('tenant sources (SLUICE_TENANT_SOURCES)', () => {
 
   it('names a malformed entry', () => {
     expect(() => parseTenantSources('acme=landing/acme')).toThrow(
-      'SLUICE_TENANT_SOURCES (limits.tenantSources): expected tenant=s3://bucket/prefix entries, got "acme=landing/acme"',
+      'SLUICE_TENANT_SOURCES (tenants.sources): expected tenant=s3://bucket/prefix entries, got "acme=landing/acme"',
     );
   });
 });

@@ -1,10 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { ProcessChunkInput, ProcessChunkResult } from '../../shared/ingest-types';
+import { Context } from '@temporalio/activity';
+import type { ProcessChunkInput, ProcessChunkResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
 import { normalize } from '../../transforms/envelope';
 import { getParser } from '../../transforms/parsers';
 import { encodeEnvelopeLines } from '../envelope-codec';
+import { failure } from '../failures';
 import { withHeartbeat } from '../heartbeat';
 import { quarantine, staging } from '../layout';
 import { quarantineEntry } from '../quarantine';
@@ -31,7 +32,7 @@ export function createProcessChunk(deps: ProcessDeps) {
     try {
       parser = getParser(file.logType);
     } catch (e) {
-      throw ApplicationFailure.nonRetryable((e as Error).message, 'UnknownLogType');
+      throw failure((e as Error).message, 'UnknownLogType');
     }
     const key = staging.chunk(fileId, chunk);
     const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.stagingBucket, Key: key }));
@@ -41,7 +42,7 @@ export function createProcessChunk(deps: ProcessDeps) {
     const firstLine = Number(object.Metadata?.['first-line']);
     const lastLine = Number(object.Metadata?.['last-line']);
     if (!Number.isInteger(firstLine) || !Number.isInteger(lastLine)) {
-      throw ApplicationFailure.nonRetryable(`staging object ${key} lacks its line-range metadata`, 'StagingCorrupt');
+      throw failure(`staging object ${key} lacks its line-range metadata`, 'StagingCorrupt');
     }
 
     const fileTime = new Date(input.fileTime);

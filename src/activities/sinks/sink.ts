@@ -1,6 +1,6 @@
-import type { SinkName } from '../../shared/ingest-types';
+import { type SinkErrorType, SYSTEMIC_REFUSAL } from '../../contracts/errors';
+import type { SinkName } from '../../contracts/sinks';
 import type { Envelope } from '../../transforms/envelope';
-import { SYSTEMIC_REFUSAL } from '../../workflows/policies';
 
 /** The rows of one chunk of one file, all normalized. */
 export interface EnvelopeBatch {
@@ -40,8 +40,8 @@ export class PermanentSinkError extends Error {
   constructor(
     readonly sink: SinkName,
     message: string,
-    /** A stable type an operator or a retry policy can match on, e.g. "MappingConflict". */
-    readonly type: string,
+    /** A type the sink declares in its spec, with its class (permanent or record-level), e.g. "MappingConflict". */
+    readonly type: SinkErrorType<'permanent' | 'record'>,
   ) {
     super(`${sink}: ${message}`);
   }

@@ -1,3 +1,4 @@
+import type { ErrorType } from '../../contracts/errors';
 import type { Logger } from '../../shared/log';
 
 export interface ThrottleOptions {
@@ -102,5 +103,6 @@ export class AdaptiveThrottle {
 
 /** Raised when a provider keeps pushing back past what one attempt waits: Temporal retries later, with backoff. */
 export class ThrottledError extends Error {
-  override name = 'Throttled';
+  /** Temporal reports a thrown Error's name as its failure type; its class is push-back (contracts/errors). */
+  override name: ErrorType = 'Throttled';
 }

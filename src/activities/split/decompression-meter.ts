@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { FileRef } from '../../shared/ingest-types';
+import type { FileRef } from '../../contracts/ingest';
+import { failure } from '../failures';
 import { sourceUri } from '../layout';
 
 export interface DecompressionLimits {
@@ -35,7 +35,7 @@ export class DecompressionMeter {
     this.decompressedBytes += n;
     const { maxDecompressedBytes, maxCompressionRatio, ratioFloorBytes } = this.limits;
     if (maxDecompressedBytes > 0 && this.decompressedBytes > maxDecompressedBytes) {
-      throw ApplicationFailure.nonRetryable(
+      throw failure(
         `${sourceUri(this.file)}: more than ${size(maxDecompressedBytes)} ${this.gzip ? 'after decompression' : 'of data'}, over the limit SLUICE_MAX_DECOMPRESSED_BYTES (${maxDecompressedBytes} bytes); stopped there. Raise the limit and ingest again with --reingest, or drop the file`,
         'DecompressionLimit',
       );
@@ -43,7 +43,7 @@ export class DecompressionMeter {
     if (!this.gzip || maxCompressionRatio <= 0 || this.decompressedBytes <= ratioFloorBytes) return;
     const ratio = this.decompressedBytes / Math.max(1, this.compressedBytes);
     if (ratio > maxCompressionRatio) {
-      throw ApplicationFailure.nonRetryable(
+      throw failure(
         `${sourceUri(this.file)}: ${size(this.decompressedBytes)} decompressed from ${size(this.compressedBytes)} read, a ratio of ${Math.round(ratio)}:1, over the limit SLUICE_MAX_COMPRESSION_RATIO (${maxCompressionRatio}:1); looks like a decompression bomb, stopped there. Raise the limit and ingest again with --reingest, or drop the file`,
         'DecompressionLimit',
       );

@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { SplitInput, SplitResult } from '../../shared/ingest-types';
+import { Context } from '@temporalio/activity';
+import type { SplitInput, SplitResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
 import { sourceRefusal, type TenantSources } from '../../shared/tenant-sources';
 import { getParser } from '../../transforms/parsers';
+import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
 import { quarantineEntry } from '../quarantine';
 import { classifyS3Error } from '../s3-errors';
@@ -51,10 +52,10 @@ export function createSplitFile(deps: SplitDeps) {
     try {
       getParser(file.logType);
     } catch (e) {
-      throw ApplicationFailure.nonRetryable((e as Error).message, 'UnknownLogType');
+      throw failure((e as Error).message, 'UnknownLogType');
     }
     const refusal = sourceRefusal(deps.tenantSources ?? new Map(), file.tenant, file.bucket, file.key);
-    if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'SourceNotAllowed');
+    if (refusal) throw failure(refusal, 'SourceNotAllowed');
     const ctx = Context.current();
     const log = deps.log.child({ fileId, source: sourceUri(file), activity: 'splitFile', attempt: ctx.info.attempt });
 
@@ -183,7 +184,7 @@ export function createSplitFile(deps: SplitDeps) {
       if (err.code?.startsWith('Z_')) {
         // The gzip stream itself is broken: no retry reads it differently. The object is left as it is.
         const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
-        throw ApplicationFailure.nonRetryable(
+        throw failure(
           `${sourceUri(file)}: ${what} (${err.message}) after ${splitter.bytesRead} uncompressed bytes; nothing of this file was ingested`,
           what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
         );

@@ -1,11 +1,12 @@
 /**
  * The shapes that cross the workflow/activity boundary. Claim-check rule: no record data ever appears here,
  * only object keys, counts, sizes and checksums, so workflow history stays small whatever the file size.
- * Types only: this module is imported by workflow code.
+ * No Node imports: this module is imported by workflow code.
  */
 
-export type SinkName = 's3' | 'snowflake' | 'opensearch';
-export const SINK_NAMES: readonly SinkName[] = ['s3', 'snowflake', 'opensearch'];
+import { SINK_NAMES, type SinkName, sinkActivityName } from './sinks';
+
+export { SINK_NAMES, type SinkName };
 
 /** The object to ingest: one version of one S3 object. */
 export interface FileRef {
@@ -19,7 +20,14 @@ export interface FileRef {
 
 /** A stage of the pipeline: where work is retried, and what an operator approves or drops. */
 export type Stage = 'split' | 'process' | SinkName;
-export const STAGES: readonly Stage[] = ['split', 'process', 's3', 'snowflake', 'opensearch'];
+export const STAGES: readonly Stage[] = ['split', 'process', ...SINK_NAMES];
+
+/** The activity that does a stage's work, as the server reports it in pending activities. */
+export const STAGE_ACTIVITIES: Readonly<Record<string, Stage>> = {
+  splitFile: 'split',
+  processChunk: 'process',
+  ...Object.fromEntries(SINK_NAMES.map((s) => [sinkActivityName(s), s])),
+};
 
 /** Retry of one stage, in milliseconds (JSON-friendly, so it can be given per file and in an approve). */
 export interface StageRetry {
@@ -67,16 +75,17 @@ export interface IngestInput {
   resume?: IngestResume;
 }
 
-/** What one run hands the next: the split's result (never split twice), the next chunk, and progress so far. */
+/** What one run hands the next: the split's result (never split twice), the next chunk, and totals so far. */
 export interface IngestResume {
   split: SplitResult;
   /** The first run's start: every run stamps the same ingest time, so rows stay identical on re-delivery. */
   ingestTime: string;
   nextChunk: number;
-  progress: IngestProgress;
+  /** Named `progress` since runs started before the status/summary split carried their whole status here. */
+  progress: IngestTotals;
 }
 
-/** Work scheduled and not yet finished (attempts included), so status can say what waits since when. */
+/** Work scheduled and not yet finished (attempts included). */
 export interface RunningWork {
   stage: Stage;
   chunk?: number;
@@ -199,16 +208,17 @@ export interface PoisonRecord {
   error: string;
 }
 
-export interface IngestProgress {
+/**
+ * A file's counts and outcomes so far: what one run carries into the next (continue-as-new), and the common part
+ * of the status a query answers and of the summary a finished workflow returns.
+ */
+export interface IngestTotals {
   fileId: string;
   /** The object this workflow ingests (a reference, never its data). */
   file: FileRef;
-  status: PipelineStatusValue;
-  stage: 'split' | 'process' | 'done';
   source: string;
   chunksTotal: number;
   chunksDone: number;
-  chunksInFlight: number[];
   records: number;
   parsed: number;
   quarantined: number;
@@ -225,19 +235,64 @@ export interface IngestProgress {
   warnings: string[];
   /** Records each sink rejected one by one (bisected out and quarantined). */
   rejected: Record<SinkName, number>;
-  awaiting: AwaitingDecision[];
   decisions: DecisionRecord[];
   /** Chunks dropped by a person's decision, per stage ("split" drops the whole file). */
   dropped: { stage: Stage; chunks: number[] }[];
   reminders: number;
   lastReminderAt?: string;
-  running: RunningWork[];
   /** Workflow runs so far (continue-as-new keeps history bounded for files with many chunks). */
   runs: number;
   startedAt: string;
   splitMs?: number;
+}
+
+/** What the status query answers while a file is ingested: its totals and what is happening right now. */
+export interface IngestStatus extends IngestTotals {
+  status: PipelineStatusValue;
+  stage: 'split' | 'process' | 'done';
+  chunksInFlight: number[];
+  /** Work scheduled and not yet finished (retries included), so status can say what waits since when. */
+  running: RunningWork[];
+  awaiting: AwaitingDecision[];
   finishedAt?: string;
   durationMs?: number;
 }
 
-export type IngestSummary = IngestProgress;
+/** What a finished ingest returns. Nothing is in flight or awaiting any more (awaiting stays, always empty). */
+export interface IngestSummary extends IngestTotals {
+  status: 'Completed' | 'MostlyQuarantined' | 'Dropped';
+  stage: 'done';
+  awaiting: AwaitingDecision[];
+  finishedAt: string;
+  durationMs: number;
+}
+
+/** Quarantines the records one sink rejected by themselves (found by bisection). */
+export interface QuarantineRejectedInput {
+  file: FileRef;
+  fileId: string;
+  chunk: number;
+  sink: SinkName;
+  rejects: PoisonRecord[];
+}
+
+/** Writes the audit record of a person's decision. */
+export interface RecordDecisionInput {
+  file: FileRef;
+  decision: DecisionRecord;
+  /** What the decision was about, as the workflow saw it. */
+  error: string;
+  records: number;
+}
+
+/** Re-sends one quarantine object of sink-rejected records to that sink. */
+export interface ReplayRejectedInput {
+  /** A `rejected-<sink>-chunk-N.ndjson` object in the quarantine bucket. */
+  key: string;
+  sink: SinkName;
+}
+
+export interface ReplayRejectedResult {
+  written: number;
+  stillRejected: number;
+}

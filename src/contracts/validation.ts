@@ -3,7 +3,7 @@
  * UI, the SDK), shared by the workflow (first thing it does), its signal and update handlers, and the client.
  * Pure and dependency-free: imported by workflow code.
  */
-import type { ApproveRequest, DropRequest } from './ingest-types';
+import type { ApproveRequest, DropRequest } from './ingest';
 
 /** Tenants name S3 prefixes, OpenSearch indices and workflow ids: lowercase, short, no separator of any. */
 export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;

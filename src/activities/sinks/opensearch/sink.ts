@@ -1,8 +1,10 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
-import { type Envelope, partitionTimeOf } from '../../transforms/envelope';
-import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult, SystemicSinkError } from './sink';
-import { AdaptiveThrottle, ThrottledError } from './throttle';
-import { onceUntilFailure } from './util';
+import { type Envelope, partitionTimeOf } from '../../../transforms/envelope';
+import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
+import { AdaptiveThrottle, ThrottledError } from '../throttle';
+import { onceUntilFailure } from '../util';
+import { type BulkItem, itemError, pushBack, retryable, transportError } from './errors';
+import { opensearchSpec } from './spec';
 
 export interface OpenSearchSinkDeps {
   client: Client;
@@ -75,11 +77,9 @@ export function indexTemplate(prefix: string): API.Indices_PutIndexTemplate_Requ
 // Forbidden in index names: \ / * ? " < > | space , # and : (deprecated).
 const FORBIDDEN = /[\\/*?"<>| ,#:\s]/g;
 
-/**
- * `<prefix>-<tenant>-<log_type>-<yyyy.mm.dd>` of the event time (UTC; the file's time when the event time is out
- * of range, see envelope.ts), made a legal index name.
- */
+/** `<prefix>-<tenant>-<log_type>-<yyyy.mm.dd>` of the event time (UTC), made a legal index name. */
 export function indexNameOf(prefix: string, e: Envelope): string {
+  // The event time, or the file's when the event time was out of range (see envelope.ts): bounded fan-out.
   const day = partitionTimeOf(e).slice(0, 10).replaceAll('-', '.');
   return `${prefix}-${e.tenant}-${e.log_type}-${day}`.toLowerCase().replace(FORBIDDEN, '_');
 }
@@ -91,62 +91,12 @@ interface BulkOp {
   body: string;
 }
 
-type BulkItem = { _index: string; _id?: string; status: number; error?: { type?: string; reason?: string } };
-
-const retryable = (status: number) => status === 429 || status >= 500;
-/**
- * Refusals of the cluster, not of a document: blocks (read-only, disk flood stage), the shard limit (a
- * validation_exception creating the day's index), a closed or missing index (auto-create off), security.
- */
-const SYSTEMIC_TYPES = new Set([
-  'cluster_block_exception',
-  'validation_exception',
-  'index_closed_exception',
-  'index_not_found_exception',
-  'security_exception',
-]);
-const systemic = (status: number, type: string) =>
-  SYSTEMIC_TYPES.has(type) || status === 401 || status === 403 || status === 404;
-/** The cluster saying "not so fast": rejected execution, tripped breaker, node overloaded. */
-const pushBack = (status: number) => status === 429 || status === 503;
-
 export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
   const { client, indexPrefix } = deps;
   const maxBulkBytes = deps.maxBulkBytes ?? DEFAULT_MAX_BULK_BYTES;
-  const throttle = deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: 4 });
+  const throttle =
+    deps.throttle ?? new AdaptiveThrottle({ name: 'opensearch', maxConcurrent: opensearchSpec.concurrency });
   const maxThrottledWaitMs = deps.maxThrottledWaitMs ?? DEFAULT_MAX_THROTTLED_WAIT_MS;
-
-  /** HTTP 429/5xx and connection failures are transient; any other refusal of the request is not. */
-  function transportError(e: unknown, what: string, permanentType: string): unknown {
-    if (!(e instanceof errors.ResponseError)) {
-      return new Error(`opensearch: ${what} failed: ${(e as Error).message}`, { cause: e });
-    }
-    const detail = `HTTP ${e.statusCode}: ${JSON.stringify(e.body?.error ?? e.body ?? e.message).slice(0, 500)}`;
-    if (retryable(e.statusCode)) return new Error(`opensearch: ${what} failed with ${detail}`, { cause: e });
-    const type = (e.body?.error as { type?: string } | undefined)?.type ?? '';
-    if (systemic(e.statusCode, type))
-      return new SystemicSinkError(
-        'opensearch',
-        `${what} refused by the cluster with ${detail}`,
-        type || `HTTP ${e.statusCode}`,
-      );
-    return new PermanentSinkError('opensearch', `${what} rejected with ${detail}`, permanentType);
-  }
-
-  function itemError(item: BulkItem, op: BulkOp): PermanentSinkError | SystemicSinkError {
-    const reason = `${item.error?.type ?? 'unknown'}: ${item.error?.reason ?? `HTTP ${item.status}`}`;
-    const where = `index ${item._index}, row_id ${op.rowId}`;
-    if (systemic(item.status, item.error?.type ?? ''))
-      return new SystemicSinkError(
-        'opensearch',
-        `the cluster refuses writes to ${item._index} (HTTP ${item.status} ${reason}); no record is at fault`,
-        item.error?.type ?? `HTTP ${item.status}`,
-      );
-    // A 400 is the document not fitting the index's mapping; no retry changes that.
-    return item.status === 400
-      ? new PermanentSinkError('opensearch', `mapping conflict in ${where}: ${reason}`, 'MappingConflict')
-      : new PermanentSinkError('opensearch', `document rejected in ${where}: ${reason}`, 'DocumentRejected');
-  }
 
   /** Sends one `_bulk`; returns how many were acknowledged, the ops to send again, and why (when pushed back). */
   async function sendBulk(ops: BulkOp[]): Promise<{ acked: number; again: BulkOp[]; pushedBack?: string }> {

@@ -6,17 +6,19 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type Envelope, partitionTimeOf } from '../../transforms/envelope';
-import { type EnvelopeBatch, type Sink, type SinkWriteResult, SystemicSinkError } from './sink';
-import { mapLimit, onceUntilFailure } from './util';
+import { type Envelope, partitionTimeOf } from '../../../transforms/envelope';
+import type { EnvelopeBatch, Sink, SinkWriteResult } from '../sink';
+import { mapLimit, onceUntilFailure } from '../util';
+import { classifyS3SinkError as classify } from './errors';
 
 export interface S3SinkDeps {
   s3: S3Client;
   bucket: string;
 }
 
-/** Hive-style partition of an envelope by its event time (UTC; the file's when out of range, see envelope.ts): `tenant=…/log_type=…/date=YYYY-MM-DD/hour=HH`. */
+/** Hive-style partition of an envelope by its event time (UTC): `tenant=…/log_type=…/date=YYYY-MM-DD/hour=HH`. */
 export function partitionOf(e: Envelope): string {
+  // The event time, or the file's when the event time was out of range (see envelope.ts): bounded fan-out.
   const t = partitionTimeOf(e);
   return `tenant=${e.tenant}/log_type=${e.log_type}/date=${t.slice(0, 10)}/hour=${t.slice(11, 13)}`;
 }
@@ -29,20 +31,6 @@ export function objectKey(partition: string, fileId: string, firstLine: number, 
 const RANGE_NAME = /^(\d+)-(\d+)\.ndjson\.gz$/;
 // Partitions are written in parallel, but not unboundedly: a chunk spanning months has thousands of hours.
 const CONCURRENCY = 8;
-
-type S3Failure = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-
-function classify(e: unknown, bucket: string): unknown {
-  const err = e as S3Failure;
-  const status = err.$metadata?.httpStatusCode;
-  if (err.name === 'NoSuchBucket' || (err.name === 'NotFound' && status === 404)) {
-    return new SystemicSinkError('s3', `bucket ${bucket} does not exist`, 'BucketMissing');
-  }
-  if (err.name === 'AccessDenied' || status === 403) {
-    return new SystemicSinkError('s3', `access denied to bucket ${bucket}: ${err.message}`, 'AccessDenied');
-  }
-  return e;
-}
 
 export function createS3Sink(deps: S3SinkDeps): Sink {
   const { s3, bucket } = deps;
