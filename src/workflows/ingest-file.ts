@@ -278,7 +278,9 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
     const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
     // A destination refusing everything (a cluster block, the shard limit, a missing bucket) keeps its own
     // type, so an operator sees at once that no record is at fault.
-    const systemic = cause instanceof ApplicationFailure && cause.type === SYSTEMIC_REFUSAL;
+    // When the window ran out during an attempt, the last failure is the timeout's own cause.
+    const lastFailure = cause instanceof TimeoutFailure ? cause.cause : cause;
+    const systemic = lastFailure instanceof ApplicationFailure && lastFailure.type === SYSTEMIC_REFUSAL;
     return {
       errorType: systemic ? SYSTEMIC_REFUSAL : WORKFLOW_ERROR_TYPES.retryWindowExhausted,
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,

@@ -73,10 +73,16 @@ describe('systemic refusals by OpenSearch: retried, parked as SystemicRefusal, n
     const handle = await w.client.start(ref, {
       retry: { ...quickRetry, opensearch: { ...quickRetry.opensearch, window: 15_000 } },
     });
-    const awaiting = await until('the file to park', async () => {
-      const p = await handle.query(statusQuery);
-      return p.awaiting[0] as AwaitingDecision | undefined;
-    });
+    let awaiting: AwaitingDecision;
+    try {
+      awaiting = await until('the file to park', async () => {
+        const p = await handle.query(statusQuery);
+        return p.awaiting[0] as AwaitingDecision | undefined;
+      });
+    } finally {
+      // Whatever happens here, the next case (and other tests on this stack) must be able to create indices.
+      await clusterSettings({ 'cluster.max_shards_per_node': null });
+    }
     expect(awaiting).toMatchObject({ stage: 'opensearch', errorType: 'SystemicRefusal' });
     expect(awaiting.error).toMatch(/still failing after .*maximum (normal )?shards open/);
     expect(awaiting.error).toMatch(/no record is at fault/);
@@ -84,7 +90,7 @@ describe('systemic refusals by OpenSearch: retried, parked as SystemicRefusal, n
     expect(parked.rejected.opensearch).toBe(0);
     expect(await quarantineEntries(tenant)).toEqual([]);
 
-    await clusterSettings({ 'cluster.max_shards_per_node': null });
+    // The limit was raised above (finally); the operator approves.
     await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops', stage: 'opensearch' }] });
     await landedOnceWithoutQuarantine(handle, tenant);
   });
@@ -94,16 +100,18 @@ describe('systemic refusals by OpenSearch: retried, parked as SystemicRefusal, n
     const ref = await upload(await zeekFile(), tenant, 'zeek');
     await clusterSettings({ 'cluster.blocks.read_only': true });
     const handle = await w.client.start(ref, { retry: quickRetry });
-    const waiting = await until('opensearch to be waiting', async () => {
-      const s = await w.client.describe(handle.workflowId);
-      return s.waiting.find((x) => x.stage === 'opensearch' && x.attempt >= 2);
-    });
-    expect(waiting.lastError).toMatch(/cluster_block_exception|read-only|read_only/);
-    const p = await handle.query(statusQuery);
-    expect(p.awaiting).toEqual([]);
-    expect(p.rejected.opensearch).toBe(0);
-
-    await clusterSettings({ 'cluster.blocks.read_only': null });
+    try {
+      const waiting = await until('opensearch to be waiting', async () => {
+        const s = await w.client.describe(handle.workflowId);
+        return s.waiting.find((x) => x.stage === 'opensearch' && x.attempt >= 2);
+      });
+      expect(waiting.lastError).toMatch(/cluster_block_exception|read-only|read_only/);
+      const p = await handle.query(statusQuery);
+      expect(p.awaiting).toEqual([]);
+      expect(p.rejected.opensearch).toBe(0);
+    } finally {
+      await clusterSettings({ 'cluster.blocks.read_only': null });
+    }
     await landedOnceWithoutQuarantine(handle, tenant);
   });
 });
