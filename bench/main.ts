@@ -10,6 +10,7 @@ import { runArrivals } from './arrival-delay';
 import { type BenchContext, tenantFor } from './bench-context';
 import { removeTenantData } from './cleanup';
 import { type FileRunResult, runFile } from './file-run';
+import { runIntakeDelay } from './intake-delay';
 import { type BenchOptions, parseOptions, USAGE } from './options';
 import { rawBulk } from './raw-bulk';
 import { type BenchResults, type Machine, renderReport, writeResults } from './report';
@@ -72,7 +73,7 @@ async function tidy(ctx: BenchContext, opts: BenchOptions, tenant: string, fileI
 
 /** Best effort after a failure: every bench tenant's rows go (staging objects, keyed by file id, may stay). */
 async function tidyAfterFailure(ctx: BenchContext, opts: BenchOptions): Promise<void> {
-  for (const label of ['small', 'e2e', 'arrival', 'huge']) {
+  for (const label of ['small', 'e2e', 'arrival', 'intake', 'huge']) {
     await tidy(ctx, opts, tenantFor(ctx, label), []).catch((e: unknown) => ctx.say(`cleanup: ${(e as Error).message}`));
   }
 }
@@ -116,6 +117,14 @@ async function bench(opts: BenchOptions, say: (line: string) => void): Promise<B
       });
       results.arrivals = arrivals;
       await tidy(ctx, opts, tenantFor(ctx, 'arrival'), arrivals.fileIds);
+    }
+    if (opts.intakeFiles > 0) {
+      results.intake = await runIntakeDelay(ctx, {
+        files: opts.intakeFiles,
+        rate: opts.intakeRate,
+        scanIntervalMs: opts.scanIntervalSeconds * 1000,
+      });
+      await tidy(ctx, opts, tenantFor(ctx, 'intake'), []);
     }
     // Last, as it takes longest: a failure here still leaves every figure above.
     if (opts.hugeBytes > 0) {

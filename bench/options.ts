@@ -13,7 +13,10 @@ export const USAGE = `npm run bench -- [options]     (every option can also be g
   --arrival-size SIZE     size of each arriving file                                       default 32KiB
   --raw-concurrency N     _bulk requests in flight for the raw OpenSearch figure
                           default: the OpenSearch sink's, SLUICE_SINK_OPENSEARCH_CONCURRENCY
-  --skip-small --skip-e2e --skip-huge --skip-raw --skip-arrival   (or give a size, rate or duration of 0)
+  --intake-files N        files uploaded for each start path (MinIO event → SQS → intake; scan)  default 50
+  --intake-rate N         their uploads per second                                         default 5
+  --scan-interval SECONDS the bench scan schedule's interval                               default 10
+  --skip-small --skip-e2e --skip-huge --skip-raw --skip-arrival --skip-intake   (or give a size, rate or duration of 0)
   --keep-data             leave the bench tenants' rows in S3, Snowflake and OpenSearch
   --out FILE              where the figures go as JSON                     default bench-results/latest.json`;
 
@@ -33,6 +36,10 @@ export interface BenchOptions {
   arrivalBytes: number;
   keepData: boolean;
   out: string;
+  /** 0: no intake (upload → workflow started) part. */
+  intakeFiles: number;
+  intakeRate: number;
+  scanIntervalSeconds: number;
 }
 
 const FLAGS = {
@@ -50,6 +57,10 @@ const FLAGS = {
   'skip-huge': { type: 'boolean' },
   'skip-raw': { type: 'boolean' },
   'skip-arrival': { type: 'boolean' },
+  'intake-files': { type: 'string' },
+  'intake-rate': { type: 'string' },
+  'scan-interval': { type: 'string' },
+  'skip-intake': { type: 'boolean' },
   'keep-data': { type: 'boolean' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -96,5 +107,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     arrivalBytes: parseBytes(str('arrival-size', '32KiB', '8KiB'), '--arrival-size'),
     keepData: v['keep-data'] === true,
     out: str('out', 'bench-results/latest.json', 'bench-results/latest.json'),
+    intakeFiles: v['skip-intake'] ? 0 : Math.round(parseNonNegative(str('intake-files', '50', '10'), '--intake-files')),
+    intakeRate: parsePositive(str('intake-rate', '5', '5'), '--intake-rate'),
+    scanIntervalSeconds: parsePositive(str('scan-interval', '10', '5'), '--scan-interval'),
   };
 }

@@ -4,6 +4,7 @@ import { SINK_NAMES, STAGES, type Stage } from '../src/contracts/ingest';
 import type { ArrivalResult } from './arrival-delay';
 import type { CpuUsage } from './cpu-usage';
 import type { FileRunResult } from './file-run';
+import type { DelayFigures, IntakeDelayResult } from './intake-delay';
 import type { RawBulkResult } from './raw-bulk';
 import { formatBytes, formatRate, MiB, rate, seconds } from './units';
 import type { WorkerMemory } from './worker-child';
@@ -32,6 +33,7 @@ export interface BenchResults {
   files: FileRunResult[];
   raw?: RawBulkResult & { file: string; pipelineRecordsPerSec: number; rawDocsPerSec: number; ratio: number };
   arrivals?: ArrivalResult;
+  intake?: IntakeDelayResult;
 }
 
 /** A Markdown table with padded columns (readable as plain text too). */
@@ -241,6 +243,20 @@ function arrivalsTable(a: ArrivalResult): string {
   );
 }
 
+function intakeTable(i: IntakeDelayResult): string {
+  const row = (path: string, f: DelayFigures & { skipped?: string }) =>
+    f.skipped
+      ? [path, '-', '-', '-', '-', `skipped: ${f.skipped}`]
+      : [path, String(f.files), seconds(f.p50), seconds(f.p99), seconds(f.max), String(f.missing)];
+  return table(
+    ['path', 'files', 'p50', 'p99', 'max', 'not started'],
+    [
+      ...(i.event ? [row(`event: MinIO webhook → SQS → intake, ${i.rate} uploads/s`, i.event)] : []),
+      row(`scan: Schedule every ${seconds(i.scanIntervalMs)}, ${i.rate} uploads/s`, i.scan),
+    ],
+  );
+}
+
 const sinkConcurrency = (r: BenchResults) =>
   Object.entries(r.pipeline.sinkConcurrency)
     .map(([sink, n]) => `${sink} ${n}`)
@@ -271,6 +287,7 @@ export function renderReport(r: BenchResults): string {
   if (r.arrivals) {
     section('Pipeline delay of small files (upload done → every sink acknowledged)', arrivalsTable(r.arrivals));
   }
+  if (r.intake) section('Files that start themselves (upload done → ingest workflow started)', intakeTable(r.intake));
   const cpuRuns: [string, CpuUsage][] = r.files.map((f) => [`${f.label} file`, f.cpu]);
   if (r.arrivals) cpuRuns.push(['arrivals', r.arrivals.cpu]);
   if (cpuRuns.length) {

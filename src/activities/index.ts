@@ -5,6 +5,7 @@ import { SINK_NAMES, type SinkActivityName, type SinkName, sinkActivityName } fr
 import type { Logger } from '../shared/log';
 import { parseTenantSources } from '../shared/tenant-sources';
 import { createDecisionActivities } from './decisions';
+import { createScanActivities } from './intake/scan-activities';
 import { createProcessChunk } from './process/process-chunk';
 import { createReplayRejected } from './replay-rejected';
 import { createSinkChunk } from './sink-chunk';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...sinkActivities,
     ...createDecisionActivities(common),
     replayRejected: createReplayRejected({ s3: deps.s3, quarantineBucket: common.quarantineBucket, sinks: deps.sinks }),
+    ...createScanActivities({ cfg: deps.cfg, s3: deps.s3, log: deps.log }),
   };
 }
 

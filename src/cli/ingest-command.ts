@@ -12,12 +12,15 @@ import { createS3 } from '../shared/clients';
 import { knownLogTypes } from '../transforms/parsers';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
+import { ProgressReporter, watchProgress } from './progress';
 
 export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --tenant T --log-type L [--wait] [--json] [--reingest]
 
   Starts one workflow per file. Local files are uploaded to the landing bucket first (by content: the same
   bytes always get the same key). A file version already ingested is refused unless --reingest is given.
-  --wait   wait for every file and print its summary      --json   machine-readable output`;
+  --wait   wait for every file and print its summary      --json   machine-readable output
+  While waiting, a live progress line (chunks, records, rate, ETA, what it waits on) goes to stderr: rewritten
+  in place on a terminal, plain lines otherwise (SLUICE_PROGRESS_INTERVAL, SLUICE_PROGRESS_PLAIN_INTERVAL).`;
 
 export { TENANT_PATTERN } from '../contracts/validation';
 
@@ -71,13 +74,25 @@ export async function ingestCommand(argv: string[]): Promise<number> {
         if (!values.json) process.stderr.write(`sluice ingest: ${e.message}\n`);
       }
     }
-    for (const s of started) {
-      if (values.wait)
-        await ingest.client.workflow
-          .getHandle(s.workflowId)
-          .result()
-          .catch(() => undefined);
-      const status = await ingest.describe(s.workflowId);
+    for (const [i, s] of started.entries()) {
+      let status: FileStatus;
+      if (values.wait && !values.json) {
+        // Progress on stderr, so stdout holds only the summaries, whatever a script pipes it into.
+        const reporter = new ProgressReporter((t) => process.stderr.write(t), {
+          tty: process.stderr.isTTY === true,
+          columns: process.stderr.columns,
+          plainIntervalMs: cfg.progress.plainInterval,
+          prefix: started.length > 1 ? `[${i + 1}/${started.length}] ` : '',
+        });
+        status = await watchProgress(ingest, s.workflowId, reporter, cfg.progress.interval);
+      } else {
+        if (values.wait)
+          await ingest.client.workflow
+            .getHandle(s.workflowId)
+            .result()
+            .catch(() => undefined);
+        status = await ingest.describe(s.workflowId);
+      }
       // A file that ended mostly (or wholly) quarantined is a failure to whoever waits on it.
       if (status.execution === 'FAILED' || status.progress?.status === 'MostlyQuarantined') failed += 1;
       results.push(status);

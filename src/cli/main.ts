@@ -3,10 +3,14 @@ import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
+import { BACKFILL_USAGE, backfillCommand } from './backfill-command';
+import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
 import { INGEST_USAGE, ingestCommand } from './ingest-command';
+import { INTAKE_USAGE, intakeCommand } from './intake-command';
+import { REPLAY_CHECK_USAGE, replayCheckCommand } from './replay-check-command';
 import { REPLAY_USAGE, replayCommand } from './replay-command';
 import { STACK_USAGE, stackCommand } from './stack-command';
 import { STATUS_USAGE, statusCommand } from './status-command';
@@ -23,6 +27,10 @@ ${DECISION_USAGE.split('\n\n')[0]
   .join('\n')}
   ${REPLAY_USAGE.split('\n')[0]}
   sluice worker                  run a worker (polls SLUICE_TASK_QUEUE until SIGINT/SIGTERM)
+  ${REPLAY_CHECK_USAGE.split('\n')[0]}
+  ${BACKLOG_USAGE.split('\n')[0]}
+  ${INTAKE_USAGE.split('\n')[0]}
+  ${BACKFILL_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
 
@@ -43,7 +51,11 @@ const COMMANDS: Record<string, Command> = {
     await runWorker();
     return 0;
   },
+  'replay-check': replayCheckCommand,
+  'backlog-publisher': backlogCommand,
   stack: stackCommand,
+  intake: intakeCommand,
+  backfill: backfillCommand,
   config: async (argv) => {
     if (argv.includes('--markdown')) {
       process.stdout.write(`${configReferenceMarkdown()}\n`);

@@ -7,13 +7,13 @@ import { UsageError } from './errors';
 export const STACK_USAGE = `sluice stack up | down | stop <service> | start <service> | status [--json] | logs [service] [--lines N]
 
   up      install pinned tools (once, into SLUICE_TOOLS_DIR) and start Temporal (+ Web UI), MinIO,
-          OpenSearch and the Snowflake emulator on loopback; waits until each is healthy
+          OpenSearch, the Snowflake emulator and ElasticMQ (SQS) on loopback; waits until each is healthy
   down    stop what \`up\` started (nothing else)
-  stop    stop one service \`up\` started (temporal, minio, opensearch, snowflake), e.g. to rehearse an outage;
+  stop    stop one service \`up\` started (temporal, minio, opensearch, snowflake, sqs), e.g. to rehearse an outage;
           its data stays in SLUICE_STATE_DIR
   start   start one service again and wait until it is healthy; it comes back with the data it had
   status  each service: running / stopped, healthy or not, endpoint
-  logs    last lines of a service's log (temporal, minio, opensearch, snowflake; default all)`;
+  logs    last lines of a service's log (temporal, minio, opensearch, snowflake, sqs; default all)`;
 
 const progress = (line: string) => process.stderr.write(`stack: ${line}\n`);
 

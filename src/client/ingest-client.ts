@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import {
@@ -12,6 +13,7 @@ import {
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
 import { ingestInputProblems } from '../contracts/validation';
 import { parseTenantSources, sourceRefusal } from '../shared/tenant-sources';
+import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
 
 /** Refused before anything starts: the same checks the workflow and the worker make. */
@@ -62,13 +64,20 @@ export interface StageWaiting {
   nextAttemptAt?: string;
 }
 
+/**
+ * The options every started ingest carries, from configuration (the CLI, the intake and scans alike): every
+ * pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
+ */
+export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
+  return { ...cfg.pipeline, retry: cfg.retry };
+}
+
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
   const connection = await Connection.connect({ address: cfg.temporal.address });
   const client = new Client({ connection, namespace: cfg.temporal.namespace });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
-  // Every pipeline setting is an ingest option of the same name (the workflow's defaults are the same table's).
-  const defaults: IngestOptions = { ...cfg.pipeline, retry: cfg.retry };
+  const defaults = defaultIngestOptions(cfg);
   const tenantSources = parseTenantSources(cfg.tenants.sources);
 
   async function describe(workflowId: string): Promise<FileStatus> {
@@ -117,6 +126,9 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
           // when re-ingest is asked for explicitly. A running one is never started twice.
           workflowIdReusePolicy: options.reingest ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
           workflowIdConflictPolicy: 'FAIL',
+          // What the Web UI shows in the list and at the top of the workflow page, before anything runs.
+          staticSummary: fileStaticSummary(file),
+          staticDetails: fileStaticDetails(file, `${starter()} via sluice${options.reingest ? ' (re-ingest)' : ''}`),
         });
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
@@ -131,6 +143,16 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     },
     close: () => connection.close(),
   };
+}
+
+/** Who started a file, for the audit trail a person reads in the Web UI. */
+function starter(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    // No passwd entry (some containers): the host alone still says where it came from.
+    return hostname();
+  }
 }
 
 type PendingActivity = NonNullable<Awaited<ReturnType<WorkflowHandle['describe']>>['raw']['pendingActivities']>[number];

@@ -35,9 +35,14 @@ function checkLocalFile(localPath: string): number {
   return stat.size;
 }
 
-async function headEtag(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ etag: string; size?: number } | undefined> {
   try {
-    return stripQuotes((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ETag);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { etag: stripQuotes(head.ETag), size: head.ContentLength };
   } catch (e) {
     const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404 || (e as Error).name === 'NotFound') return undefined;
@@ -55,15 +60,15 @@ export async function resolveSource(
 ): Promise<FileRef> {
   const uri = parseS3Uri(arg);
   if (uri) {
-    const etag = await headEtag(ctx.s3, uri.bucket, uri.key);
-    if (!etag) throw new UsageError(`${arg} does not exist`);
-    return { ...uri, etag, tenant: ctx.tenant, logType: ctx.logType };
+    const head = await headObject(ctx.s3, uri.bucket, uri.key);
+    if (!head) throw new UsageError(`${arg} does not exist`);
+    return { ...uri, etag: head.etag, tenant: ctx.tenant, logType: ctx.logType, size: head.size };
   }
   if (arg.startsWith('s3://')) throw new UsageError(`${arg}: expected s3://bucket/key`);
   const size = checkLocalFile(arg);
   const bucket = ctx.cfg.s3.landingBucket;
   const key = await landingKeyFor(arg, ctx.tenant);
-  let etag = await headEtag(ctx.s3, bucket, key);
+  let etag = (await headObject(ctx.s3, bucket, key))?.etag;
   if (!etag) {
     if (!ctx.upload) throw new UsageError(`${arg} has not been ingested (not found in s3://${bucket}/${key})`);
     const put = await ctx.s3.send(
@@ -71,5 +76,5 @@ export async function resolveSource(
     );
     etag = stripQuotes(put.ETag);
   }
-  return { bucket, key, etag, tenant: ctx.tenant, logType: ctx.logType };
+  return { bucket, key, etag, tenant: ctx.tenant, logType: ctx.logType, size };
 }

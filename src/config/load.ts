@@ -54,6 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
     : undefined;
   const { resolved, problems } = resolveSettings(SETTINGS, { env, file });
   problems.unshift(...fileProblems);
+  if (resolved['deploy.versioning'] === true && !resolved['deploy.buildId']) {
+    problems.push('SLUICE_WORKER_BUILD_ID (deploy.buildId): required when SLUICE_WORKER_VERSIONING is on');
+  }
   if (String(resolved['s3.secretAccessKey'] ?? '').length < 8) {
     problems.push(
       'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',

@@ -1,4 +1,7 @@
+import { DEPLOY_SETTINGS } from './settings-deploy';
+import { INTAKE_SETTINGS } from './settings-intake';
 import { LIMIT_SETTINGS } from './settings-limits';
+import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
 import { SINK_LIMIT_SETTINGS, SINK_SETTINGS } from './settings-sinks';
 import { STACK_SETTINGS } from './settings-stack';
@@ -209,6 +212,9 @@ export const SETTINGS = [
   },
   ...SINK_LIMIT_SETTINGS,
   ...RETRY_SETTINGS,
+  ...DEPLOY_SETTINGS,
+  ...PROGRESS_SETTINGS,
+  ...INTAKE_SETTINGS,
   ...LIMIT_SETTINGS,
   {
     key: 'log.level',

@@ -16,6 +16,8 @@ export interface FileRef {
   etag: string;
   tenant: string;
   logType: string;
+  /** Bytes as stored, when the starter knew it: shown in the Web UI, never used to read the object. */
+  size?: number;
 }
 
 /** A stage of the pipeline: where work is retried, and what an operator approves or drops. */

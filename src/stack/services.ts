@@ -7,7 +7,9 @@ import { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 import { createS3 } from '../shared/clients';
+import { minioWebhookEnv, watchLandingBucket } from './minio-notify';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
+import { sqs } from './sqs-service';
 import {
   ensureFakesnow,
   ensureMinio,
@@ -18,7 +20,7 @@ import {
   STACK_ASSETS,
 } from './tools';
 
-export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake';
+export type ServiceName = 'temporal' | 'minio' | 'opensearch' | 'snowflake' | 'sqs';
 export type Progress = (line: string) => void;
 
 export interface Service {
@@ -115,6 +117,7 @@ const minio: Service = {
         MINIO_ROOT_PASSWORD: cfg.s3.secretAccessKey,
         MINIO_BROWSER: 'on',
         MINIO_UPDATE: 'off',
+        ...minioWebhookEnv(cfg),
       },
     };
   },
@@ -137,6 +140,7 @@ const minio: Service = {
           await s3.send(new CreateBucketCommand({ Bucket: bucket }));
         }
       }
+      await watchLandingBucket(cfg, s3);
     } finally {
       s3.destroy();
     }
@@ -252,7 +256,7 @@ const snowflake: Service = {
 };
 
 /** In start order: OpenSearch first, it takes longest to boot. */
-export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake];
+export const SERVICES: readonly Service[] = [opensearch, temporal, minio, snowflake, sqs];
 
 export function serviceByName(name: string): Service {
   const s = SERVICES.find((x) => x.name === name);

@@ -22,6 +22,7 @@ export const PINS = {
   opensearch: { artifact: 'org.opensearch.distribution.integ-test-zip:opensearch', version: '2.19.6' },
   fakesnow: { version: '0.12.1' },
   testServer: { artifact: 'io.temporal:temporal-test-server', version: '1.31.0' },
+  elasticmq: { artifact: 'org.elasticmq:elasticmq-server_2.13', version: '1.7.1' },
 } as const;
 
 export class PrerequisiteError extends Error {

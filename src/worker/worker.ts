@@ -1,10 +1,18 @@
-import { DefaultLogger, type LogEntry, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  type LogEntry,
+  NativeConnection,
+  Runtime,
+  type WorkerOptions as TemporalWorkerOptions,
+  Worker,
+} from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
 import { createSinks } from '../activities/sinks/registry';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { createOpenSearch, createS3 } from '../shared/clients';
 import { createLogger, type Logger } from '../shared/log';
+import { SHUTDOWN_GRACE_SECONDS } from './shutdown';
 import { workflowCode } from './workflow-code';
 
 let runtimeInstalled = false;
@@ -67,7 +75,8 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     connection,
     namespace: cfg.temporal.namespace,
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
-    shutdownGraceTime: '30s' as const,
+    shutdownGraceTime: SHUTDOWN_GRACE_SECONDS * 1000,
+    ...deploymentOptions(cfg),
   };
   const workers = [
     await Worker.create({
@@ -100,6 +109,23 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
       s3.destroy();
       await opensearch.close().catch(() => undefined);
       if (!opts.connection) await connection.close();
+    },
+  };
+}
+
+/**
+ * With versioning on, every poller of this process (workflows and all sink queues alike) belongs to one Worker
+ * Deployment version, so the server routes a version's tasks only to workers running that code. Workflows
+ * auto-upgrade: a file parked for days moves to the new code at its next task instead of holding an old fleet up
+ * until someone decides (README, Safe deploys); the pre-deploy replay check is what makes that safe.
+ */
+export function deploymentOptions(cfg: SluiceConfig): Pick<TemporalWorkerOptions, 'workerDeploymentOptions'> {
+  if (!cfg.deploy.versioning) return {};
+  return {
+    workerDeploymentOptions: {
+      useWorkerVersioning: true,
+      version: { deploymentName: cfg.deploy.deploymentName, buildId: cfg.deploy.buildId },
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
     },
   };
 }

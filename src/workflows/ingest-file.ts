@@ -1,11 +1,13 @@
 import {
   ActivityFailure,
+  type ActivityInterfaceFor,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -35,6 +37,7 @@ import {
 } from '../contracts/search-attributes';
 import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { ingestInputProblems } from '../contracts/validation';
+import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
 import { DecisionDesk } from './decision-desk';
 import {
@@ -56,7 +59,9 @@ const bookkeeping = proxyActivities<Activities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-const sinkActivity = (a: Activities, sink: SinkName) => a[sinkActivityName(sink)];
+type ActivityProxy = ActivityInterfaceFor<Activities>;
+
+const sinkActivity = (a: ActivityProxy, sink: SinkName) => a[sinkActivityName(sink)];
 
 /** What a workflow started without options (e.g. by the stock `temporal` CLI) uses: the settings' defaults. */
 const DEFAULTS = workflowDefaults();
@@ -103,6 +108,9 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
   const progress: IngestState = resume ? resumedState(resume) : initialState(input, new Date());
   const sinkQueue = (sink: SinkName) => sinkTaskQueue(workflowInfo().taskQueue, sink);
   setHandler(statusQuery, () => statusOf(progress));
+  // The Web UI's "current details": refreshed whenever progress changes (no command, so replay-safe).
+  const showDetails = () => setCurrentDetails(currentDetails(workflowInfo().workflowId, progress));
+  showDetails();
   const desk = new DecisionDesk(progress, opts.reminderInterval);
   desk.install();
   upsertSearchAttributes([
@@ -117,14 +125,15 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
     stage: Stage,
     chunks: number[],
     records: () => number,
-    work: (a: Activities) => Promise<T>,
+    work: (a: ActivityProxy) => Promise<T>,
   ): Promise<T | undefined> {
     let override: Partial<StageRetry> | undefined;
     for (;;) {
       const policy = { ...retry[stage], ...override };
-      const activities = proxyActivities<Activities>(
-        activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
-      );
+      const activities = proxyActivities<Activities>({
+        ...activityOptions(stage, policy, isSinkName(stage) ? sinkQueue(stage) : undefined),
+        summary: activitySummary(stage, file, chunks[0], isSinkName(stage) ? records() : undefined),
+      });
       try {
         return await tracked({ stage, chunk: chunks[0], since: new Date().toISOString() }, () => work(activities));
       } catch (err) {
@@ -136,7 +145,10 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
           upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
           throw ApplicationFailure.nonRetryable(failure.error, failure.errorType);
         }
-        const { outcome, record } = await desk.park({ stage, chunks, records: records(), ...failure });
+        const parked = desk.park({ stage, chunks, records: records(), ...failure });
+        showDetails();
+        const { outcome, record } = await parked;
+        showDetails();
         await bookkeeping.recordDecision({
           file,
           decision: record,
@@ -155,10 +167,12 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
   /** Work in progress, attempts and retries included: what `status` reports as waiting, and since when. */
   async function tracked<T>(running: RunningWork, work: () => Promise<T>): Promise<T> {
     progress.running.push(running);
+    showDetails();
     try {
       return await work();
     } finally {
       progress.running = progress.running.filter((r) => r !== running);
+      showDetails();
     }
   }
 
@@ -180,7 +194,7 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
           maxCompressionRatio: opts.maxCompressionRatio,
         }),
     );
-    if (!result) return finish(progress, 'Dropped');
+    if (!result) return finish(progress, 'Dropped', showDetails);
     split = result;
     recordSplit(progress, split, new Date());
     ingestTime = workflowInfo().startTime.toISOString();
@@ -216,7 +230,16 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
               [chunk],
               () => processed.parsed,
               async (a) => {
-                const { written, poison } = await writeBisecting(sinkActivity(a, sink), target, opts.maxPoisonPerChunk);
+                const write = sinkActivity(a, sink);
+                // A bisection step writes part of the chunk: its timeline entry names the lines, not the chunk.
+                const { written, poison } = await writeBisecting(
+                  (t) =>
+                    t.firstLine === target.firstLine && t.lastLine === target.lastLine
+                      ? write(t)
+                      : write.executeWithOptions({ summary: bisectSummary(sink, chunk, t.firstLine, t.lastLine) }, [t]),
+                  target,
+                  opts.maxPoisonPerChunk,
+                );
                 if (poison.length) {
                   await bookkeeping.quarantineRejected({ file, fileId: split.fileId, chunk, sink, rejects: poison });
                   progress.rejected[sink] += poison.length;
@@ -230,6 +253,7 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
     }
     progress.chunksInFlight = progress.chunksInFlight.filter((c) => c !== chunk);
     progress.chunksDone += 1;
+    showDetails();
   }
 
   const first = resume?.nextChunk ?? 0;
@@ -248,14 +272,19 @@ async function ingest(input: IngestInput): Promise<IngestSummary> {
       resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
     });
   }
-  return finish(progress, 'Completed', opts.quarantineAlertRatio);
+  return finish(progress, 'Completed', showDetails, opts.quarantineAlertRatio);
 }
 
 /**
  * Ends the file: a Completed one mostly (or wholly) quarantined becomes MostlyQuarantined, with a summary in
  * words; the quarantined count goes to a search attribute the Web UI can filter on.
  */
-function finish(state: IngestState, outcome: 'Completed' | 'Dropped', alertRatio = 1): IngestSummary {
+function finish(
+  state: IngestState,
+  outcome: 'Completed' | 'Dropped',
+  showDetails: () => void,
+  alertRatio = 1,
+): IngestSummary {
   const { status, summary } = summarize(state, outcome, alertRatio);
   state.summary = summary;
   const result = finishState(state, status, new Date());
@@ -263,6 +292,7 @@ function finish(state: IngestState, outcome: 'Completed' | 'Dropped', alertRatio
     { key: PipelineStatus, value: status },
     { key: QuarantinedRecords, value: quarantinedOf(state) },
   ]);
+  showDetails();
   return result;
 }
 

@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * Without the background-networking flags Chromium keeps calling home (updates, sync, safe browsing, QUIC probes),
  * which on a closed network is a flood of failing connections.
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -117,7 +117,7 @@ export async function findWorkflowsInWebUi(opts: FindWorkflowsOptions): Promise<
 }
 
 /** Types the query into the UI's query box and submits it; falls back to the `?query=` URL parameter only if there is no such box. */
-async function applyQuery(
+export async function applyQuery(
   page: Page,
   listUrl: string,
   query: string,
@@ -156,7 +156,7 @@ async function applyQuery(
   return 'url-parameter';
 }
 
-async function resubmit(
+export async function resubmit(
   page: Page,
   appliedVia: 'typed' | 'url-parameter',
   listUrl: string,
@@ -206,7 +206,7 @@ async function isVisibleWithin(locator: Locator, timeoutMs: number): Promise<boo
 }
 
 /** Workflow ids of the listed rows, read from each row's links to the workflow (`/namespaces/NS/workflows/ID/RUN/...`). */
-async function listedWorkflowIds(page: Page, namespace: string): Promise<string[]> {
+export async function listedWorkflowIds(page: Page, namespace: string): Promise<string[]> {
   const prefix = `/namespaces/${encodeURIComponent(namespace)}/workflows/`;
   const links = page.locator(`${ROW} a[href*="${prefix}"], ${ROW_FALLBACK} a[href*="${prefix}"]`);
   // One read of all rows at once: the list re-renders while results arrive, so no per-row round trips.
@@ -228,7 +228,7 @@ function workflowIdFromHref(href: string, prefix: string): string | undefined {
   return encodedId ? decodeURIComponent(encodedId) : undefined;
 }
 
-async function visibleTextExcerpt(page: Page, max = 2000): Promise<string> {
+export async function visibleTextExcerpt(page: Page, max = 2000): Promise<string> {
   try {
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is wanted, as a person sees it.
     const text = (await page.locator('body').innerText({ timeout: 5_000 })).replace(/\n{2,}/g, '\n').trim();

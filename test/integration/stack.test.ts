@@ -3,10 +3,18 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Tenant } from '../../src/contracts/search-attributes';
+import { createSqs, intakeQueues, queueUrl as queueUrl_ } from '../../src/intake/sqs';
 import { connectSnowflake, createOpenSearch, createS3, destroySnowflake, execSql } from '../../src/shared/clients';
 import { stackDown, stackStatus, stackUp } from '../../src/stack/stack';
 import { cfg, snowflakeQueryViaPython, uniq } from '../helpers/env';
@@ -26,7 +34,31 @@ describe('local stack through the real clients', () => {
       ['temporal', true],
       ['minio', true],
       ['snowflake', true],
+      ['sqs', true],
     ]);
+  });
+
+  it('SQS (ElasticMQ): the stack created the intake queue with a redrive policy to its dead-letter queue; send, receive, delete', async () => {
+    const sqs = createSqs(cfg.sqs);
+    try {
+      const { queueUrl, deadLetterUrl } = await intakeQueues(sqs, cfg);
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+      );
+      const dlq = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: deadLetterUrl, AttributeNames: ['QueueArn'] }),
+      );
+      expect(JSON.parse(attrs.Attributes?.RedrivePolicy ?? '{}').deadLetterTargetArn).toBe(dlq.Attributes?.QueueArn);
+      const probe = uniq('stack-check-queue');
+      await sqs.send(new CreateQueueCommand({ QueueName: probe }));
+      const url = await queueUrl_(sqs, probe);
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'hello sluice' }));
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 5 }));
+      expect(got.Messages?.map((m) => m.Body)).toEqual(['hello sluice']);
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    } finally {
+      sqs.destroy();
+    }
   });
 
   it('S3 (MinIO): the stack created the buckets; put, get and list an object', async () => {
@@ -132,6 +164,8 @@ describe('prerequisites', () => {
       SLUICE_OPENSEARCH_PORT: '19200',
       SLUICE_OPENSEARCH_TRANSPORT_PORT: '19300',
       SLUICE_FAKESNOW_PORT: '17616',
+      SLUICE_SQS_PORT: '19324',
+      SLUICE_INTAKE_HTTP_PORT: '19340',
     };
     const r = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'sluice.js'), 'stack', 'up'], {
       encoding: 'utf8',
@@ -204,7 +238,7 @@ describe('Temporal dev server', () => {
   it('the stack survives down + up: the completed workflow is still listed (SQLite state on disk)', async () => {
     const progress = () => undefined;
     const stopped = await stackDown(cfg, progress);
-    expect(stopped.sort()).toEqual(['minio', 'opensearch', 'snowflake', 'temporal']);
+    expect(stopped.sort()).toEqual(['minio', 'opensearch', 'snowflake', 'sqs', 'temporal']);
     expect((await stackStatus(cfg)).filter((s) => s.healthy).map((s) => s.name)).toEqual([]);
     expect(stackProcesses()).toEqual([]);
     const rows = await stackUp(cfg, progress);
