@@ -247,7 +247,7 @@ function sourceBuckets(cfg: DeployConfig): string[] {
 
 /**
  * The worker's permissions, one statement per purpose, each limited to the actions the activities call:
- * split reads sources (GetObject also covers HeadObject); chunks and envelopes are written and read in staging
+ * split reads sources (GetObject also covers HeadObject) and the reconciliation scan lists them; chunks and envelopes are written and read in staging
  * (and copied from it into quarantine on a drop); the S3 sink lists its file's partition prefix, deletes an
  * earlier chunking's objects and puts gzip NDJSON in processed; quarantine entries are written and read back by
  * a replay. No bucket deletes, no ACLs, no other bucket.
@@ -260,6 +260,12 @@ export function workerStatements(cfg: DeployConfig): iam.PolicyStatement[] {
       sid: 'ReadSources',
       actions: ['s3:GetObject'],
       resources: sourceBuckets(cfg).map(objects),
+    }),
+    // The reconciliation scan and backfills (activities on the worker) list the routed source prefixes.
+    new iam.PolicyStatement({
+      sid: 'ListSources',
+      actions: ['s3:ListBucket'],
+      resources: sourceBuckets(cfg).map((b) => `arn:aws:s3:::${b}`),
     }),
     new iam.PolicyStatement({
       sid: 'Staging',

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import { createGzip } from 'node:zlib';
 import { connectIngestClient } from '../client/ingest-client';
 import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
+import { formatFiles } from '../demo/format-files';
 import { type DemoKind, generateEvents, writeNdjson } from '../demo/generate';
 import { createS3 } from '../shared/clients';
 import { stackUp } from '../stack/stack';
@@ -18,18 +19,22 @@ import { TENANT_PATTERN } from './ingest-command';
 export const DEMO_USAGE = `sluice demo [--records N] [--tenant T]
 
   Brings the local stack up, runs a worker in this process, generates realistic Zeek, Suricata and
-  CloudTrail files (one of them a multi-chunk gzip of N Zeek records, default 60000), ingests them into
-  S3, Snowflake and OpenSearch as tenant T (default demo), and prints each file's summary and its
-  Temporal Web UI link.`;
+  CloudTrail files (one of them a multi-chunk gzip of N Zeek records, default 60000) and one file in each
+  delivered format (CloudTrail as S3 delivers it, Zeek TSV, VPC flow, ALB, syslog, Okta, GuardDuty; read
+  with --log-type auto), ingests them into S3, Snowflake and OpenSearch as tenant T (default demo), and
+  prints each file's summary and its Temporal Web UI link.`;
+
+/** Records in each of the delivered-format files. */
+const FORMAT_RECORDS = 200;
 
 interface DemoFile {
   name: string;
-  kind: DemoKind;
+  kind: DemoKind | 'auto';
   count: number;
   gzip: boolean;
 }
 
-async function writeDemoFile(dir: string, f: DemoFile, seed: number): Promise<string> {
+async function writeDemoFile(dir: string, f: DemoFile & { kind: DemoKind }, seed: number): Promise<string> {
   const file = path.join(dir, f.name);
   const out = createWriteStream(file);
   const sink = f.gzip ? createGzip() : out;
@@ -62,15 +67,22 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
   const dir = path.join(tmpdir(), 'sluice-demo');
   mkdirSync(dir, { recursive: true });
-  const files: DemoFile[] = [
+  const generated: (DemoFile & { kind: DemoKind })[] = [
     { name: 'zeek-conn.ndjson', kind: 'zeek', count: 2_000, gzip: false },
     { name: 'suricata-eve.ndjson', kind: 'suricata', count: 1_500, gzip: false },
     { name: 'cloudtrail.ndjson', kind: 'cloudtrail', count: 500, gzip: false },
     { name: 'zeek-conn-large.ndjson.gz', kind: 'zeek', count: large, gzip: true },
   ];
-  say(`generating ${files.length} files in ${dir}`);
+  say(`generating ${generated.length} files and one file of each delivered format in ${dir}`);
+  const files: DemoFile[] = [...generated];
   const paths = [];
-  for (const [i, f] of files.entries()) paths.push(await writeDemoFile(dir, f, i + 1));
+  for (const [i, f] of generated.entries()) paths.push(await writeDemoFile(dir, f, i + 1));
+  for (const f of formatFiles(FORMAT_RECORDS)) {
+    const file = path.join(dir, f.name);
+    writeFileSync(file, f.body);
+    files.push({ name: f.name, kind: 'auto', count: f.records, gzip: f.name.endsWith('.gz') });
+    paths.push(file);
+  }
 
   const { worker, close } = await createWorker(cfg);
   const running = worker.run();

@@ -18,6 +18,8 @@ export function formatProgress(p: IngestStatus | IngestSummary): string {
       `  duration      ${(p.durationMs / 1000).toFixed(1)} s (split ${((p.splitMs ?? 0) / 1000).toFixed(1)} s)`,
     );
   if (p.summary) lines.push(`  summary       ${p.summary}`);
+  if (p.logType) lines.push(`  log type      ${p.logType} (recognised from the file)`);
+  for (const [reason, n] of Object.entries(p.skipped ?? {})) lines.push(`  skipped       ${n} × ${reason}`);
   for (const w of p.warnings) lines.push(`  warning       ${w}`);
   const rejected = Object.entries(p.rejected ?? {}).filter(([, n]) => n > 0);
   if (rejected.length)

@@ -9,7 +9,7 @@ import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
 import { TENANT_PATTERN } from '../contracts/validation';
 import { createS3 } from '../shared/clients';
-import { knownLogTypes } from '../transforms/parsers';
+import { AUTO_LOG_TYPE, knownLogTypes } from '../transforms/parsers';
 import { UsageError } from './errors';
 import { formatStatus } from './format';
 import { ProgressReporter, watchProgress } from './progress';
@@ -18,6 +18,7 @@ export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --t
 
   Starts one workflow per file. Local files are uploaded to the landing bucket first (by content: the same
   bytes always get the same key). A file version already ingested is refused unless --reingest is given.
+  --log-type auto recognises each file's format from its first bytes (and says so when it cannot).
   --wait   wait for every file and print its summary      --json   machine-readable output
   While waiting, a live progress line (chunks, records, rate, ETA, what it waits on) goes to stderr: rewritten
   in place on a terminal, plain lines otherwise (SLUICE_PROGRESS_INTERVAL, SLUICE_PROGRESS_PLAIN_INTERVAL).`;
@@ -49,9 +50,10 @@ export async function ingestCommand(argv: string[]): Promise<number> {
       `--tenant "${tenant}": use lowercase letters, digits, - and _ (it names S3 prefixes and indices)`,
     );
   const logType = values['log-type'];
-  if (!logType) throw new UsageError(`--log-type is required (one of: ${knownLogTypes().join(', ')})`);
-  if (!knownLogTypes().includes(logType))
-    throw new UsageError(`unknown log type "${logType}"; known: ${knownLogTypes().join(', ')}`);
+  const choices = [AUTO_LOG_TYPE, ...knownLogTypes()].join(', ');
+  if (!logType) throw new UsageError(`--log-type is required (one of: ${choices})`);
+  if (logType !== AUTO_LOG_TYPE && !knownLogTypes().includes(logType))
+    throw new UsageError(`unknown log type "${logType}"; known: ${choices}`);
 
   const cfg = loadConfig();
   const s3 = createS3(cfg.s3);

@@ -1,10 +1,14 @@
 import { AlreadyIngestedError } from '../client/ingest-client';
 import { ConfigError, configReferenceMarkdown, loadConfig } from '../config/load';
+import { PemError } from '../shared/pem';
+import { maskConfig } from '../shared/redact';
+import { TemporalConnectError } from '../shared/temporal-connection';
 import { StackError } from '../stack/stack';
 import { PrerequisiteError } from '../stack/tools';
 import { runWorker } from '../worker/main';
 import { BACKFILL_USAGE, backfillCommand } from './backfill-command';
 import { BACKLOG_USAGE, backlogCommand } from './backlog-command';
+import { CODEC_SERVER_USAGE, codecServerCommand } from './codec-server-command';
 import { DECISION_USAGE, decideCommand, stuckCommand } from './decision-commands';
 import { DEMO_USAGE, demoCommand } from './demo-command';
 import { UsageError } from './errors';
@@ -32,6 +36,7 @@ ${DECISION_USAGE.split('\n\n')[0]
   ${INTAKE_USAGE.split('\n')[0]}
   ${BACKFILL_USAGE.split('\n')[0]}
   ${STACK_USAGE.split('\n')[0]}
+  ${CODEC_SERVER_USAGE.split('\n')[0]}
   sluice config [--markdown]     print the resolved configuration (secrets masked) or the reference table
 
 Run \`sluice <command> --help\` for a command's options.`;
@@ -56,14 +61,14 @@ const COMMANDS: Record<string, Command> = {
   stack: stackCommand,
   intake: intakeCommand,
   backfill: backfillCommand,
+  'codec-server': codecServerCommand,
   config: async (argv) => {
     if (argv.includes('--markdown')) {
       process.stdout.write(`${configReferenceMarkdown()}\n`);
       return 0;
     }
     const cfg = loadConfig();
-    const masked = JSON.stringify(cfg, (k, v) => (/password|secret/i.test(k) && v ? '***' : v), 2);
-    process.stdout.write(`${masked}\n`);
+    process.stdout.write(`${JSON.stringify(maskConfig(cfg), null, 2)}\n`);
     return 0;
   },
 };
@@ -90,7 +95,9 @@ export async function run(argv: string[]): Promise<number> {
       e instanceof ConfigError ||
       e instanceof PrerequisiteError ||
       e instanceof StackError ||
-      e instanceof AlreadyIngestedError
+      e instanceof AlreadyIngestedError ||
+      e instanceof TemporalConnectError ||
+      e instanceof PemError
     ) {
       process.stderr.write(`sluice ${name}: ${(e as Error).message}\n`);
       return 1;

@@ -71,6 +71,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
         taskQueue: cfg.temporal.taskQueue,
         workflowId: `replay/${summary.file.tenant}/${summary.fileId}/${Date.now()}`,
         args: [{ objects: q.rejected }],
+        // The Web UI names what this replay is about, not only its id.
+        staticSummary: `replay of sink-rejected records · ${summary.file.tenant} · ${summary.file.logType} · ${summary.source} · ${q.rejected.length} quarantine object(s)`,
       });
       process.stdout.write(
         `re-sending sink-rejected records from ${q.rejected.length} object(s) as ${handle.workflowId}\n`,

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import {
   type FileRef,
@@ -12,6 +13,7 @@ import {
 } from '../contracts/ingest';
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
 import { ingestInputProblems } from '../contracts/validation';
+import { connectTemporal } from '../shared/temporal-connection';
 import { parseTenantSources, sourceRefusal } from '../shared/tenant-sources';
 import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
@@ -73,8 +75,13 @@ export function defaultIngestOptions(cfg: SluiceConfig): IngestOptions {
 }
 
 export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClient> {
-  const connection = await Connection.connect({ address: cfg.temporal.address });
-  const client = new Client({ connection, namespace: cfg.temporal.namespace });
+  const connection = await connectTemporal(cfg.temporal);
+  const dataConverter = sluiceDataConverter(cfg.codec);
+  const client = new Client({
+    connection,
+    namespace: cfg.temporal.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
   const defaults = defaultIngestOptions(cfg);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { checkConnectionSettings } from './check-connections';
 import type { ConfigOf } from './infer';
 import { resolveSettings, unflatten } from './resolve';
-import { SETTINGS, type Setting } from './settings';
+import { isLocalMinio, SETTINGS, type Setting } from './settings';
 
 /** The resolved configuration; its type is inferred from the settings table, never written by hand. */
 export type SluiceConfig = ConfigOf<typeof SETTINGS>;
@@ -33,7 +34,9 @@ function readConfigFile(path: string, problems: string[]): Map<string, unknown> 
   try {
     flatten(JSON.parse(text), '', values);
   } catch (e) {
-    problems.push(`SLUICE_CONFIG: ${path} is not valid JSON: ${(e as Error).message}`);
+    // Node's JSON.parse message quotes the text around the error, which may be a secret: keep only the position.
+    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((e as Error).message)?.[0];
+    problems.push(`SLUICE_CONFIG: ${path} is not valid JSON${where ? ` (at ${where})` : ''}`);
     return values;
   }
   const known = new Set<string>(SETTINGS.map((s) => s.key));
@@ -57,11 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
   if (resolved['deploy.versioning'] === true && !resolved['deploy.buildId']) {
     problems.push('SLUICE_WORKER_BUILD_ID (deploy.buildId): required when SLUICE_WORKER_VERSIONING is on');
   }
-  if (String(resolved['s3.secretAccessKey'] ?? '').length < 8) {
+  const minioSecret = String(resolved['s3.secretAccessKey'] ?? '');
+  if (isLocalMinio(resolved) && minioSecret !== '' && minioSecret.length < 8) {
     problems.push(
       'SLUICE_S3_SECRET_ACCESS_KEY (s3.secretAccessKey): must be at least 8 characters (MinIO refuses shorter)',
     );
   }
+  checkConnectionSettings(resolved, problems);
   if (problems.length) throw new ConfigError(problems);
   return unflatten(resolved) as SluiceConfig;
 }
@@ -79,5 +84,5 @@ function describeComputedDefault(s: Setting): string {
   const placeholders: Record<string, unknown> = {};
   for (const other of SETTINGS) placeholders[other.key] = `<${other.env}>`;
   const text = (s.default as Exclude<Setting['default'], string>)(placeholders, { HOME: '~' });
-  return text.replace('<SLUICE_HOME>', '~/.cache/sluice');
+  return text === '' ? '(empty)' : text.replace('<SLUICE_HOME>', '~/.cache/sluice');
 }

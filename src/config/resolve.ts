@@ -1,3 +1,4 @@
+import { quoteForError } from './redact-value';
 import type { Kind, Setting } from './settings';
 import { DURATION_EXAMPLE, parseBytes, parseDuration, SIZE_EXAMPLE } from './units';
 
@@ -8,7 +9,9 @@ import { DURATION_EXAMPLE, parseBytes, parseDuration, SIZE_EXAMPLE } from './uni
 
 /** Parses one raw value; returns the typed value or a message saying what was expected. */
 export function parseValue(s: Setting, raw: string): { value: unknown } | { error: string } {
-  const expect = (what: string) => ({ error: `${s.env} (${s.key}): expected ${what}, got ${JSON.stringify(raw)}` });
+  const expect = (what: string) => ({
+    error: `${s.env} (${s.key}): expected ${what}, got ${quoteForError(s.kind, raw)}`,
+  });
   const bounded = (n: number, what: string) => {
     if (s.min !== undefined && n < s.min)
       return { error: `${s.env} (${s.key}): ${what} must be at least ${s.min}, got ${raw}` };
@@ -17,7 +20,7 @@ export function parseValue(s: Setting, raw: string): { value: unknown } | { erro
     return { value: n };
   };
   if (s.oneOf && !s.oneOf.includes(raw)) {
-    const all = s.oneOf;
+    const all = s.oneOf.map((v) => (v === '' ? 'empty' : v));
     return expect(all.length > 1 ? `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}` : String(all[0]));
   }
   switch (s.kind satisfies Kind) {
@@ -88,7 +91,7 @@ export function resolveSettings(
     const fromEnv = env[s.env];
     const fromFile = file?.values.get(s.key);
     let raw: string;
-    if (fromEnv !== undefined && fromEnv !== '') raw = fromEnv;
+    if (fromEnv !== undefined && (fromEnv !== '' || s.emptyIsValue)) raw = fromEnv;
     else if (fromFile !== undefined && fromFile !== null) {
       if (typeof fromFile === 'object' && !Array.isArray(fromFile)) {
         problems.push(`${file?.name}: "${s.key}" must be a single value`);

@@ -1,3 +1,4 @@
+import { CONNECTION_SETTINGS } from './settings-connections';
 import { DEPLOY_SETTINGS } from './settings-deploy';
 import { INTAKE_SETTINGS } from './settings-intake';
 import { LIMIT_SETTINGS } from './settings-limits';
@@ -35,6 +36,8 @@ export interface Setting {
   /** A literal, or computed from settings earlier in this table (e.g. a URL from a stack port). */
   default: string | ((resolved: Record<string, unknown>, env: NodeJS.ProcessEnv) => string);
   doc: string;
+  /** An explicitly empty environment value means empty rather than "use the default". */
+  emptyIsValue?: boolean;
   /** Inclusive bounds for numeric kinds. */
   min?: number;
   max?: number;
@@ -87,15 +90,18 @@ export const SETTINGS = [
     key: 's3.accessKeyId',
     env: 'SLUICE_S3_ACCESS_KEY_ID',
     kind: 'string',
-    default: 'sluice',
-    doc: 'S3 access key (the local MinIO root user).',
+    // Static keys only for the local MinIO; anywhere else the AWS default credential chain (task role, env, profile).
+    default: (r) => (isLocalMinio(r) ? 'sluice' : ''),
+    emptyIsValue: true,
+    doc: 'S3 access key: the local MinIO root user by default; empty (any other endpoint) uses the AWS default credential chain (ECS task role, AWS_* env, profile).',
   },
   {
     key: 's3.secretAccessKey',
     env: 'SLUICE_S3_SECRET_ACCESS_KEY',
     kind: 'secret',
-    default: 'sluice-local-secret',
-    doc: 'S3 secret key (the local MinIO root password, at least 8 characters).',
+    default: (r) => (isLocalMinio(r) ? 'sluice-local-secret' : ''),
+    emptyIsValue: true,
+    doc: 'S3 secret key, set with SLUICE_S3_ACCESS_KEY_ID (the local MinIO root password, at least 8 characters).',
   },
   {
     key: 's3.forcePathStyle',
@@ -216,6 +222,7 @@ export const SETTINGS = [
   ...PROGRESS_SETTINGS,
   ...INTAKE_SETTINGS,
   ...LIMIT_SETTINGS,
+  ...CONNECTION_SETTINGS,
   {
     key: 'log.level',
     env: 'SLUICE_LOG_LEVEL',
@@ -225,3 +232,8 @@ export const SETTINGS = [
     doc: 'debug | info | warn | error.',
   },
 ] as const satisfies readonly Setting[];
+
+/** True when S3 points at the local stack's MinIO, the only place Sluice supplies keys itself. */
+export function isLocalMinio(r: Record<string, unknown>): boolean {
+  return r['s3.endpoint'] === `http://127.0.0.1:${r['stack.minioPort']}`;
+}

@@ -17,6 +17,8 @@ const CORE_ERRORS = {
   SourceAccessDenied: 'permanent',
   TruncatedInput: 'permanent',
   CorruptInput: 'permanent',
+  // The file is not in the format asked for (or any we know): refused whole at split, not record by record.
+  FormatMismatch: 'permanent',
   StagingCorrupt: 'permanent',
   // A gzip bomb or an oversized file: stopped at a configured limit, waits for a decision.
   DecompressionLimit: 'permanent',

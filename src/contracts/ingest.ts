@@ -119,6 +119,10 @@ export interface SplitResult {
   /** The object's Last-Modified: the event time of records that carry none. */
   fileTime: string;
   warnings: string[];
+  /** The log type the file was read as, when the split recognised it (`--log-type auto`). */
+  logType?: string;
+  /** Files or parts not ingested on purpose, counted by reason (e.g. `cloudtrail-digest`). */
+  skipped?: Record<string, number>;
 }
 
 export interface ProcessChunkInput {
@@ -235,6 +239,10 @@ export interface IngestTotals {
   compressedBytes: number;
   gzip: boolean;
   warnings: string[];
+  /** The log type the split recognised (`--log-type auto`). */
+  logType?: string;
+  /** Not ingested on purpose, counted by reason (e.g. `cloudtrail-digest`). */
+  skipped?: Record<string, number>;
   /** Records each sink rejected one by one (bisected out and quarantined). */
   rejected: Record<SinkName, number>;
   decisions: DecisionRecord[];

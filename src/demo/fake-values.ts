@@ -18,7 +18,7 @@ export const DOMAINS = [
   'ctldl.windowsupdate.com',
   'p33-btmmdns.icloud.com',
   'telemetry.example.dev',
-  'xn--bcher-kva.example',
+  'xn--bcher-kva.de',
   'files.example.co.uk',
 ];
 

@@ -1,25 +1,44 @@
+import { createPrivateKey } from 'node:crypto';
+import { Agent as HttpsAgent } from 'node:https';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
 import snowflake from 'snowflake-sdk';
 import type { SluiceConfig } from '../config/load';
+import { readPem } from './pem';
+import { applyBucketPolicy } from './s3-write-policy';
 
 /** Client factories: one place that turns configuration into real, connected clients. */
 
 export function createS3(cfg: SluiceConfig['s3']): S3Client {
-  return new S3Client({
+  const ca = readPem(cfg.tlsCa, 'SLUICE_S3_TLS_CA');
+  const s3 = new S3Client({
     endpoint: cfg.endpoint,
     region: cfg.region,
     forcePathStyle: cfg.forcePathStyle,
-    credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    // No keys: the SDK's default chain (ECS task role, AWS_* environment, shared profile, instance role), which
+    // also refreshes temporary credentials before they expire.
+    ...(cfg.accessKeyId ? { credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } } : {}),
+    ...(ca ? { requestHandler: { httpsAgent: new HttpsAgent({ ca, keepAlive: true }) } } : {}),
     // The SDK's own retries are kept small: Temporal's activity retries are the durable ones.
     maxAttempts: 3,
   });
+  applyBucketPolicy(s3, { kmsKeyId: cfg.kmsKeyId, expectedBucketOwner: cfg.expectedBucketOwner });
+  return s3;
 }
 
 export function createOpenSearch(cfg: SluiceConfig['opensearch']): OpenSearchClient {
+  const ca = readPem(cfg.tlsCa, 'SLUICE_OPENSEARCH_TLS_CA');
   return new OpenSearchClient({
+    // The client's own signer: it signs each request (body hash included) as it is sent, so retries and
+    // refreshed task-role credentials are handled by the library, not by Sluice.
+    ...(cfg.sigv4Service
+      ? AwsSigv4Signer({ region: cfg.region, service: cfg.sigv4Service, getCredentials: defaultProvider() })
+      : {}),
     node: cfg.url,
     auth: cfg.username ? { username: cfg.username, password: cfg.password } : undefined,
+    ...(ca ? { ssl: { ca } } : {}),
     maxRetries: 0,
     requestTimeout: 60_000,
   });
@@ -29,10 +48,19 @@ let snowflakeConfigured = false;
 
 /** Connection options for one connection or a pool. */
 export function snowflakeConnectionOptions(cfg: SluiceConfig['snowflake']): snowflake.ConnectionOptions {
+  const key = readPem(cfg.privateKey, 'SLUICE_SNOWFLAKE_PRIVATE_KEY');
+  const auth = key
+    ? {
+        authenticator: 'SNOWFLAKE_JWT',
+        // Decrypted here so the key may come as text or file, encrypted or not; the driver signs its JWT with it.
+        privateKey: decryptPrivateKey(key, cfg.privateKeyPassphrase),
+      }
+    : { password: cfg.password };
   return {
     account: cfg.account,
     username: cfg.username,
-    password: cfg.password,
+    ...auth,
+    role: cfg.role || undefined,
     database: cfg.database,
     schema: cfg.schema,
     warehouse: cfg.warehouse || undefined,
@@ -42,6 +70,23 @@ export function snowflakeConnectionOptions(cfg: SluiceConfig['snowflake']): snow
     // attempt soon and let Temporal's backoff (and `sluice status`) own the outage.
     sfRetryMaxLoginRetries: 2,
   } as snowflake.ConnectionOptions;
+}
+
+function decryptPrivateKey(pem: Buffer, passphrase: string): string {
+  try {
+    return createPrivateKey({ key: pem, format: 'pem', ...(passphrase ? { passphrase } : {}) })
+      .export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+  } catch (e) {
+    // The crypto error names the problem (bad decrypt, unsupported format), never the key.
+    throw new SnowflakeKeyError(
+      `SLUICE_SNOWFLAKE_PRIVATE_KEY: cannot load the private key${passphrase ? ' with SLUICE_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE' : ''}: ${(e as Error).message}`,
+    );
+  }
+}
+
+export class SnowflakeKeyError extends Error {
+  override name = 'SnowflakeKeyError';
 }
 
 /** Opens a Snowflake connection with the real snowflake-sdk; the caller destroys it. */

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import type { SluiceConfig } from '../config/load';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/search-attributes';
 import { createS3 } from '../shared/clients';
+import { connectTemporal } from '../shared/temporal-connection';
 import { minioWebhookEnv, watchLandingBucket } from './minio-notify';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
 import { sqs } from './sqs-service';
@@ -69,13 +70,16 @@ const temporal: Service = {
         '--log-level',
         'warn',
         ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]),
+        // With payloads encrypted, the Web UI shows them in clear through `sluice codec-server` (the browser calls
+        // it; the keys never reach the UI server).
+        ...(cfg.codec.keys ? ['--ui-codec-endpoint', cfg.codec.serverUrl] : []),
       ],
     };
   },
   async check(cfg) {
     let connection: Connection | undefined;
     try {
-      connection = await Connection.connect({ address: cfg.temporal.address, connectTimeout: 2000 });
+      connection = await connectTemporal(cfg.temporal, { connectTimeout: 2000 });
       await connection.workflowService.getSystemInfo({});
       const { customAttributes } = await connection.operatorService.listSearchAttributes({
         namespace: cfg.temporal.namespace,

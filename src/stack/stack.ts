@@ -1,4 +1,5 @@
 import type { SluiceConfig } from '../config/load';
+import { redactUrlCredentials } from '../config/redact-value';
 import { portOpen, runningPid, type StartSpec, sleep, start, stop, tailFile } from './process';
 import { type Progress, processOf, SERVICES, type Service, type ServiceName, serviceByName } from './services';
 
@@ -89,7 +90,7 @@ async function waitHealthy(cfg: SluiceConfig, svc: Service, progress: Progress):
   while (Date.now() < deadline) {
     last = await svc.check(cfg);
     if (last === undefined) {
-      progress(`${svc.name}: healthy at ${svc.endpoint(cfg)}`);
+      progress(`${svc.name}: healthy at ${redactUrlCredentials(svc.endpoint(cfg))}`);
       return;
     }
     const started = runningPid(proc);
@@ -133,8 +134,9 @@ async function serviceStatus(cfg: SluiceConfig, svc: Service): Promise<ServiceSt
     state,
     pid,
     healthy: problem === undefined,
-    detail: problem,
-    endpoint: svc.endpoint(cfg),
+    // A URL may carry credentials (https://user:pass@…); status output is pasted into tickets.
+    detail: problem === undefined ? undefined : redactUrlCredentials(problem),
+    endpoint: redactUrlCredentials(svc.endpoint(cfg)),
     log: proc.logFile,
   };
 }

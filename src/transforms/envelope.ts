@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { eventTimeOf } from './event-time';
 import { extractIndicators, type Indicators } from './indicators';
-import type { Parser } from './parsers';
+import { normalizedFieldsOf } from './normalized-fields';
+import type { NormalizedFields, Parser } from './parsers/types';
 
 export interface SourceRef {
   bucket: string;
@@ -32,6 +33,8 @@ export interface Envelope {
   ingest_time: string;
   source: SourceRef;
   indicators: Indicators;
+  /** The same facts in the same fields whatever the format (IPs, ports, user, action, account, OCSF class). */
+  fields: NormalizedFields;
   /** The parsed original record, untouched. */
   event: Record<string, unknown>;
 }
@@ -63,7 +66,7 @@ function isoOf(date: Date, what: string): string {
 
 export function normalize(input: NormalizeInput): Envelope {
   const { record, parser, source } = input;
-  const recordTime = eventTimeOf(parser, record);
+  const recordTime = eventTimeOf(parser, record, input.fileTime);
   const outOfRange = recordTime !== undefined && outsideWindow(recordTime, input.fileTime, input.eventTimeWindow);
   return {
     row_id: rowId(input.fileId, source.line),
@@ -75,6 +78,7 @@ export function normalize(input: NormalizeInput): Envelope {
     ingest_time: isoOf(input.ingestTime, 'ingestTime'),
     source: { ...source },
     indicators: extractIndicators(record),
+    fields: normalizedFieldsOf(parser, record),
     event: record,
   };
 }

@@ -1,4 +1,5 @@
-import type { Parser } from './parsers';
+import { pick } from './parsers/json-line';
+import type { Parser } from './parsers/types';
 
 // Anything outside this window is a placeholder (0, -1), a unit mix-up, or garbage; such records fall
 // back to the file's time rather than landing in a partition decades away.
@@ -71,13 +72,21 @@ export function parseEventTime(value: unknown): Date | undefined {
   return iso === null ? undefined : fromIsoMatch(iso);
 }
 
-/** The record's event time: the parser's own fields first, then common names; undefined if none is readable. */
+/**
+ * The record's event time: the parser's own rule or fields first (a dotted field is a path into nested
+ * objects unless the record has that flat key, as Zeek's `id.orig_h` style does), then common names.
+ */
 export function eventTimeOf(
-  parser: Pick<Parser, 'eventTimeFields'>,
+  parser: Pick<Parser, 'eventTimeFields' | 'eventTime'>,
   record: Record<string, unknown>,
+  fileTime?: Date,
 ): Date | undefined {
+  if (parser.eventTime !== undefined && fileTime !== undefined) {
+    const time = parser.eventTime(record, fileTime);
+    if (time !== undefined) return inRange(time.getTime());
+  }
   for (const field of parser.eventTimeFields) {
-    const time = parseEventTime(record[field]);
+    const time = parseEventTime(field in record || !field.includes('.') ? record[field] : pick(record, field));
     if (time !== undefined) return time;
   }
   for (const field of FALLBACK_FIELDS) {

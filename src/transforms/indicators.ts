@@ -1,3 +1,4 @@
+import { parse as parseHost } from 'tldts';
 import { isLikelyDomain } from './domain-rules';
 import { normalizeIpv4, normalizeIpv6 } from './ip-address';
 
@@ -27,7 +28,7 @@ export interface ExtractOptions {
 // Not after a letter/digit/dot (OIDs, `v1.2.3.4`), not after `::` or `:hex:` (the tail of `::ffff:1.2.3.4`),
 // not after `Name/` (user-agent versions such as `Chrome/1.2.3.4`); not followed by more of a token.
 const IPV4 =
-  /(?<![0-9A-Za-z._]|::|:[0-9A-Fa-f]{1,4}:|[A-Za-z_]\/)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z_]|\.[0-9A-Za-z])/g;
+  /(?<![0-9A-Za-z._]|::|:[0-9A-Fa-f]{1,4}:|[A-Za-z_]\/)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![0-9A-Za-z_]|\.[0-9A-Za-z]|\/\d)/g;
 const IPV4_WHOLE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 // A whole token of letters, digits, colons, dots (and a `%zone`) with at least two colons; isIPv6 then
 // judges the token as a unit, so `12:34:56.789`, MAC addresses, ARNs and colon-hex fingerprints fail whole
@@ -38,7 +39,13 @@ const IPV6_TOKEN = /(?<![0-9A-Za-z:.%_])[0-9A-Za-z.%]*:[0-9A-Za-z.%]*:[0-9A-Za-z
 const COLON_BYTES = /^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+$/;
 // `src:fe80::1`: a short word glued on with a colon.
 const LABEL_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,15}:/;
-const HEX_RUN = /(?<![0-9A-Za-z])[0-9A-Fa-f]{32,64}(?![0-9A-Za-z])/g;
+// Not a label of a host name (`dd62…cd4.us-west1.gcp.cloud.es.io`): no dot-joined label on either side.
+const HEX_RUN = /(?<![0-9A-Za-z]|[0-9A-Za-z-]\.)[0-9A-Fa-f]{32,64}(?![0-9A-Za-z]|\.[0-9A-Za-z])/g;
+// Field names that say the value identifies something (`id`, `findingId`, `request_id`, `requestID`, `uuid`,
+// a certificate `serial`): 32 hex characters there are a finding id, a trace id or a 16-byte serial, not an MD5.
+const ID_KEY = /(?:^|[_.-])(?:id|uuid|guid|serial)$|[a-z0-9](?:Id|ID|Uuid|Serial)$/;
+// Certificate fingerprints as tools print them: `6a:ff:ac:…` (16, 20 or 32 bytes: md5, sha1, sha256).
+const COLON_HEX = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){15,31}(?![0-9A-Za-z:])/g;
 const ALL_DIGITS = /^\d+$/;
 // Labels may hold underscores (`_dmarc`, `_ldap._tcp`: DNS names, not hostnames); the TLD is letters only.
 const HOST = '(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)+([A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})';
@@ -58,6 +65,17 @@ const TRAILING_DOTS = /\.+$/;
 
 function ipv6OfToken(token: string): string | undefined {
   return COLON_BYTES.test(token) ? undefined : normalizeIpv6(token);
+}
+
+/**
+ * A name under a public suffix of the Public Suffix List with a label of its own:
+ * `user.session.start` and `com.apple.trustd` end in no suffix and are identifiers, not hosts. tldts keeps
+ * the list current with each release, which a hand-written list would not be.
+ */
+function isPublicDomain(name: string): boolean {
+  // The ICANN section only: `s3.amazonaws.com` is a private-section suffix, yet a host to a security team.
+  const host = parseHost(name, { allowPrivateDomains: false, extractHostname: false });
+  return host.domain !== null && host.isIcann === true && !host.isIp;
 }
 
 class IndicatorCollector {
@@ -88,22 +106,29 @@ class IndicatorCollector {
     if (set.size < this.maxPerKind) set.add(value);
   }
 
-  visit(value: unknown, depth: number): void {
+  visit(value: unknown, depth: number, key = ''): void {
     if (this.exhausted) return;
     this.valuesLeft--;
     if (typeof value === 'string') {
-      this.scanString(value);
+      this.scanString(value, ID_KEY.test(key) || value.startsWith('arn:'));
+    } else if (Array.isArray(value)) {
+      if (depth >= this.maxDepth) return;
+      // An array's items are named by the array's field (`answers`, `conn_uids`).
+      for (const child of value) {
+        if (this.exhausted) return;
+        this.visit(child, depth + 1, key);
+      }
     } else if (typeof value === 'object' && value !== null && depth < this.maxDepth) {
       // Keys are field names chosen by the log format, never indicators; only values are scanned.
-      const children = Array.isArray(value) ? value : Object.values(value);
-      for (const child of children) {
+      for (const [childKey, child] of Object.entries(value)) {
         if (this.exhausted) return;
-        this.visit(child, depth + 1);
+        this.visit(child, depth + 1, childKey);
       }
     }
   }
 
-  scanString(value: string): void {
+  /** `identifier`: the value names a record (an id field, an ARN), so hex in it is an id, not a digest. */
+  scanString(value: string, identifier = false): void {
     let text = value;
     if (text.length > this.charsLeft) {
       let cut = this.charsLeft;
@@ -126,7 +151,8 @@ class IndicatorCollector {
     const firstColon = text.indexOf(':');
     if (hasDot) this.scanIpv4(text);
     if (firstColon >= 0 && text.includes(':', firstColon + 1)) this.scanIpv6(text);
-    if (text.length >= 32) this.scanHashes(text);
+    if (text.length >= 32 && !identifier) this.scanHashes(text);
+    if (text.length >= 47 && firstColon >= 0 && !identifier) this.scanColonHashes(text);
     if (hasDot && text.includes('@')) this.scanEmails(text);
     if (hasDot) this.scanDomains(text);
   }
@@ -161,17 +187,28 @@ class IndicatorCollector {
       const hex = m[0];
       // A run of decimal digits is a number (an id, a counter), not a digest.
       if (ALL_DIGITS.test(hex)) continue;
-      if (hex.length === 32) this.add(this.md5, hex.toLowerCase());
-      else if (hex.length === 40) this.add(this.sha1, hex.toLowerCase());
-      else if (hex.length === 64) this.add(this.sha256, hex.toLowerCase());
+      this.addHash(hex);
     }
+  }
+
+  scanColonHashes(text: string): void {
+    COLON_HEX.lastIndex = 0;
+    for (let m = COLON_HEX.exec(text); m !== null; m = COLON_HEX.exec(text)) {
+      this.addHash(m[0].replaceAll(':', ''));
+    }
+  }
+
+  addHash(hex: string): void {
+    if (hex.length === 32) this.add(this.md5, hex.toLowerCase());
+    else if (hex.length === 40) this.add(this.sha1, hex.toLowerCase());
+    else if (hex.length === 64) this.add(this.sha256, hex.toLowerCase());
   }
 
   scanEmails(text: string): void {
     EMAIL.lastIndex = 0;
     for (let m = EMAIL.exec(text); m !== null; m = EMAIL.exec(text)) {
       const domain = m[2].toLowerCase();
-      if (!isLikelyDomain(domain, m[3], false)) continue;
+      if (!isLikelyDomain(domain, m[3], false) || !isPublicDomain(domain)) continue;
       this.add(this.emails, `${m[1].toLowerCase()}@${domain}`);
       this.add(this.domains, domain);
     }
@@ -185,7 +222,7 @@ class IndicatorCollector {
       const before = m.index > 0 ? text[m.index - 1] : '';
       const inPath = (before === '/' || before === '\\') && text[m.index - 2] !== before;
       const domain = raw.toLowerCase();
-      if (isLikelyDomain(domain, m[1], inPath)) this.add(this.domains, domain);
+      if (isLikelyDomain(domain, m[1], inPath) && isPublicDomain(domain)) this.add(this.domains, domain);
     }
   }
 

@@ -1,16 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE, workflowsPath } from './workflow-code';
+import { encryptedFailureConverterPath } from '../codec/data-converter';
+import { WORKFLOW_BUNDLE, WORKFLOW_BUNDLE_ENCRYPTED, workflowsPath } from './workflow-code';
 
 /**
  * Bundles the workflows once, at build time (`npm run build`). A worker that loads the bundle skips webpack at
- * start: it starts sooner and never holds the bundler in memory.
+ * start: it starts sooner and never holds the bundler in memory. The second bundle carries the failure converter
+ * that payload encryption needs inside the sandbox (a bundle's converters are fixed when it is made).
  */
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
-  writeFileSync(WORKFLOW_BUNDLE, code);
-  process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), WORKFLOW_BUNDLE)} (${code.length} bytes)\n`);
+  const logger = new DefaultLogger('WARN');
+  for (const [file, failureConverterPath] of [
+    [WORKFLOW_BUNDLE, undefined],
+    [WORKFLOW_BUNDLE_ENCRYPTED, encryptedFailureConverterPath()],
+  ] as const) {
+    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger, failureConverterPath });
+    writeFileSync(file, code);
+    process.stdout.write(`workflow bundle: ${path.relative(process.cwd(), file)} (${code.length} bytes)\n`);
+  }
 }
 
 main().catch((e) => {

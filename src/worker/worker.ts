@@ -1,17 +1,19 @@
 import {
   DefaultLogger,
   type LogEntry,
-  NativeConnection,
+  type NativeConnection,
   Runtime,
   type WorkerOptions as TemporalWorkerOptions,
   Worker,
 } from '@temporalio/worker';
 import { type Activities, createActivities } from '../activities';
 import { createSinks } from '../activities/sinks/registry';
+import { sluiceDataConverter } from '../codec/data-converter';
 import type { SluiceConfig } from '../config/load';
 import { SINK_NAMES, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
 import { createOpenSearch, createS3 } from '../shared/clients';
 import { createLogger, type Logger } from '../shared/log';
+import { connectNativeTemporal } from '../shared/temporal-connection';
 import { SHUTDOWN_GRACE_SECONDS } from './shutdown';
 import { workflowCode } from './workflow-code';
 
@@ -67,13 +69,15 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
   const s3 = createS3(cfg.s3);
   const opensearch = createOpenSearch(cfg.opensearch);
   const sinks = createSinks({ cfg, s3, opensearch, log });
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: cfg.temporal.address }));
+  const connection = opts.connection ?? (await connectNativeTemporal(cfg.temporal));
   const taskQueue = opts.taskQueue ?? cfg.temporal.taskQueue;
   const activities = (opts.decorate ?? ((a) => a))(createActivities({ cfg, s3, sinks, log }));
   const sinkActivities = new Set<string>(SINK_NAMES.map(sinkActivityName));
+  const dataConverter = sluiceDataConverter(cfg.codec);
   const common = {
     connection,
     namespace: cfg.temporal.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
     // On SIGTERM (an ECS task stop) in-flight activities get this long to finish before being handed back.
     shutdownGraceTime: SHUTDOWN_GRACE_SECONDS * 1000,
     ...deploymentOptions(cfg),
@@ -82,7 +86,7 @@ export async function createWorker(cfg: SluiceConfig, opts: WorkerOptions = {}):
     await Worker.create({
       ...common,
       taskQueue,
-      ...workflowCode(),
+      ...workflowCode(dataConverter !== undefined),
       activities: Object.fromEntries(Object.entries(activities).filter(([name]) => !sinkActivities.has(name))),
       maxConcurrentActivityTaskExecutions: cfg.worker.concurrency,
       maxCachedWorkflows: cfg.worker.cachedWorkflows,

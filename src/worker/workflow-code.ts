@@ -9,13 +9,16 @@ export function workflowsPath(): string {
 
 /** Where `npm run build` leaves the pre-bundled workflow code that a compiled worker loads. */
 export const WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflows', 'bundle.js');
+/** The same, made with the failure converter payload encryption uses. */
+export const WORKFLOW_BUNDLE_ENCRYPTED = path.join(__dirname, '..', 'workflows', 'bundle-encrypted.js');
 
 /**
  * The worker's workflow code: compiled, the bundle `npm run build` made (no webpack at start, a smaller worker);
  * under vitest, the source, bundled at start as usual.
  */
-export function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  return existsSync(WORKFLOW_BUNDLE) && __filename.endsWith('.js')
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE } }
+export function workflowCode(encrypted = false): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = encrypted ? WORKFLOW_BUNDLE_ENCRYPTED : WORKFLOW_BUNDLE;
+  return existsSync(bundle) && __filename.endsWith('.js')
+    ? { workflowBundle: { codePath: bundle } }
     : { workflowsPath: workflowsPath() };
 }

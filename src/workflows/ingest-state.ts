@@ -69,6 +69,8 @@ export function recordSplit(state: IngestState, split: SplitResult, now: Date): 
     compressedBytes: split.compressedBytes,
     gzip: split.gzip,
     warnings: split.warnings,
+    ...(split.logType !== undefined ? { logType: split.logType } : {}),
+    ...(split.skipped !== undefined ? { skipped: { ...split.skipped } } : {}),
     splitMs: now.getTime() - Date.parse(state.startedAt),
   });
 }
@@ -92,6 +94,8 @@ export function totalsOf(s: IngestTotals): IngestTotals {
     compressedBytes: s.compressedBytes,
     gzip: s.gzip,
     warnings: [...s.warnings],
+    ...(s.logType !== undefined ? { logType: s.logType } : {}),
+    ...(s.skipped !== undefined ? { skipped: { ...s.skipped } } : {}),
     rejected: { ...s.rejected },
     decisions: [...s.decisions],
     dropped: [...s.dropped],

@@ -89,7 +89,7 @@ describe('sluice worker', () => {
 });
 
 describe('sluice demo (the README main command)', () => {
-  it('ingests generated Zeek, Suricata, CloudTrail and a multi-chunk gzip file; every record lands in every sink', async () => {
+  it('ingests generated Zeek, Suricata, CloudTrail, a multi-chunk gzip file and one file of each delivered format; every record lands in every sink', async () => {
     const tenant = uniq('demo');
     const r = await run(['demo', '--records', '5000', '--tenant', tenant], {
       SLUICE_TASK_QUEUE: uniq('demo'),
@@ -97,14 +97,19 @@ describe('sluice demo (the README main command)', () => {
       SLUICE_LOG_LEVEL: 'warn',
     });
     expect(r.code).toBe(0);
-    expect(r.out.match(/\[COMPLETED\]/g)).toHaveLength(4);
+    expect(r.out.match(/\[COMPLETED\]/g)).toHaveLength(11);
+    // The delivered-format files are read with --log-type auto: each is recognised and lands whole.
+    for (const logType of ['cloudtrail', 'zeek', 'vpcflow', 'alb', 'syslog', 'okta', 'guardduty']) {
+      expect(r.out).toContain(`log type      ${logType} (recognised from the file)`);
+    }
+    expect(r.out.match(/records +200 read, 200 parsed, 0 quarantined/g)).toHaveLength(7);
     expect(r.out).toMatch(/records +5000 read, 5000 parsed, 0 quarantined/);
     expect(r.out).toMatch(/written +s3 5000, snowflake 5000, opensearch 5000/);
     const large = r.out.split('\n\n').find((block) => block.includes('zeek-conn-large.ndjson.gz')) ?? '';
     const chunks = Number(/chunks (\d+)\/\1/.exec(large)?.[1]);
     expect(chunks).toBeGreaterThan(1);
     expect(r.out).toContain(`Temporal Web UI: ${cfg.temporal.uiUrl}/namespaces/default/workflows?query=`);
-    const total = 2_000 + 1_500 + 500 + 5_000;
+    const total = 2_000 + 1_500 + 500 + 5_000 + 7 * 200;
     expect(await sinkCounts(tenant)).toEqual({
       s3: total,
       s3Distinct: total,

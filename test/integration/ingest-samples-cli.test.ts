@@ -119,7 +119,7 @@ describe('`sluice` CLI argument errors', () => {
     });
     expect(await sluice(['ingest', 'x.ndjson', '--tenant', 't', '--log-type', 'pcap'])).toMatchObject({
       code: 2,
-      err: 'sluice ingest: unknown log type "pcap"; known: cloudtrail, json, suricata, zeek\n',
+      err: 'sluice ingest: unknown log type "pcap"; known: auto, alb, cloudtrail, guardduty, json, okta, suricata, syslog, vpcflow, zeek\n',
     });
     expect(await sluice(['ingest', '/nonexistent/file.ndjson', '--tenant', 't', '--log-type', 'zeek'])).toMatchObject({
       code: 1,

@@ -262,6 +262,28 @@ describe('intake: files start themselves', () => {
       snowflake: { rows: 12, distinct: 12 },
     });
   });
+  it('a dated route lists only the days of its window: accounts and regions expanded, older days never listed', async () => {
+    const tenant = `${run}-dated`;
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    const keys = [
+      `AWSLogs/111111111111/CloudTrail/us-east-1/${day}/a_CloudTrail_x.json`,
+      `AWSLogs/222222222222/CloudTrail/eu-west-1/${day}/b_CloudTrail_x.json`,
+      'AWSLogs/111111111111/CloudTrail/us-east-1/2019/01/01/old_CloudTrail_x.json',
+      `AWSLogs/111111111111/Config/us-east-1/${day}/not-cloudtrail.json`,
+    ];
+    for (const key of keys) {
+      const body = `${JSON.stringify({ eventTime: new Date().toISOString(), eventName: 'GetObject', key })}\n`;
+      await s3.send(new PutObjectCommand({ Bucket: quiet, Key: key, Body: body }));
+    }
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const scan = await scanNow(`${quiet}/AWSLogs/*/CloudTrail/*/{yyyy}/{mm}/{dd}/=${tenant}:auto`, {
+      since,
+      until: new Date(Date.now() + 60_000).toISOString(),
+    });
+    // Listed: only today's two prefixes (the 2019 day and the Config tree are never listed).
+    expect(scan).toMatchObject({ listed: 2, matched: 2, started: 2, alreadyStarted: 0, done: true });
+  });
+
   it("keeps a Temporal Schedule that runs the scan with the intake's routes; a triggered run finds everything started", async () => {
     const schedule = temporal.schedule.getHandle(SCAN_SCHEDULE_ID);
     const before = await schedule.describe();
@@ -287,14 +309,17 @@ describe('intake: files start themselves', () => {
 });
 
 /** Runs one scan of the given rule now (the Schedule runs the same workflow). */
-async function scanNow(rule: string): Promise<ScanProgress> {
+async function scanNow(
+  rule: string,
+  window: ScanInput['window'] = { until: new Date().toISOString() },
+): Promise<ScanProgress> {
   const [bucket, ...rest] = rule.split('/');
   const pattern = rest.join('/').replace(/=[^=]*$/, '');
   const [tenant, logType] = (rule.split('=').pop() ?? '').split(':') as [string, string];
   const input: ScanInput = {
     kind: 'scan',
     routes: [{ rule, bucket: bucket as string, pattern, listPrefix: pattern, tenant, logType }],
-    window: { until: new Date().toISOString() },
+    window,
     pagesPerRun: 2,
   };
   return (await temporal.workflow.execute('scanObjects', {

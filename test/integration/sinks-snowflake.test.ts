@@ -80,6 +80,17 @@ describe('Snowflake sink (fakesnow through snowflake-sdk)', () => {
       'CHUNK',
       'INDICATORS',
       'EVENT',
+      'SRC_IP',
+      'SRC_PORT',
+      'DST_IP',
+      'DST_PORT',
+      'USER_NAME',
+      'ACTION',
+      'OUTCOME',
+      'CLOUD_ACCOUNT',
+      'CLOUD_REGION',
+      'OCSF_CLASS',
+      'OCSF_CLASS_UID',
     ]);
   });
 

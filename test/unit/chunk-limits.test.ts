@@ -16,8 +16,8 @@ describe('ChunkBuilder', () => {
     b.addRecord(Buffer.from('{"a":4}'), 6);
     b.cut();
     expect(b.ready.map((c) => ({ ...c, body: c.body.toString() }))).toEqual([
-      { index: 0, body: '{"a":1}\n\n{"a":2}\n{"a":3}\n', firstLine: 2, lastLine: 5, records: 3 },
-      { index: 1, body: '{"a":4}\n', firstLine: 6, lastLine: 6, records: 1 },
+      { index: 0, body: '{"a":1}\n\n{"a":2}\n{"a":3}\n', firstLine: 2, lastLine: 5, records: 3, headerLines: 0 },
+      { index: 1, body: '{"a":4}\n', firstLine: 6, lastLine: 6, records: 1, headerLines: 0 },
     ]);
   });
 
@@ -29,6 +29,24 @@ describe('ChunkBuilder', () => {
     expect(b.ready).toHaveLength(1);
     expect(b.ready[0]?.body.length).toBe(64);
     expect(b.count).toBe(1);
+  });
+});
+
+describe('ChunkBuilder with a format header (Zeek TSV, VPC flow)', () => {
+  it('starts every chunk with the header in force and keeps header lines of the file as lines, not records', () => {
+    let header = [Buffer.from('#fields\ta')];
+    const b = new ChunkBuilder({ targetBytes: 1000, maxRecords: 2 }, () => header);
+    b.addHeader(Buffer.from('#fields\ta'), 1);
+    b.addRecord(Buffer.from('1'), 2);
+    b.addRecord(Buffer.from('2'), 3);
+    header = [Buffer.from('#fields\tb')];
+    b.addHeader(Buffer.from('#fields\tb'), 4);
+    b.addRecord(Buffer.from('3'), 5);
+    b.cut();
+    expect(b.ready.map((c) => ({ ...c, body: c.body.toString() }))).toEqual([
+      { index: 0, body: '#fields\ta\n#fields\ta\n1\n2\n', firstLine: 1, lastLine: 3, records: 2, headerLines: 1 },
+      { index: 1, body: '#fields\tb\n#fields\tb\n3\n', firstLine: 4, lastLine: 5, records: 1, headerLines: 1 },
+    ]);
   });
 });
 

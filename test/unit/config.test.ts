@@ -83,7 +83,7 @@ describe('config', () => {
     const broken = path.join(dir, 'broken.json');
     writeFileSync(broken, '{ nope');
     expect(problemsOf({ ...base, SLUICE_CONFIG: broken })[0]).toMatch(
-      /^SLUICE_CONFIG: .*broken\.json is not valid JSON: /,
+      /^SLUICE_CONFIG: .*broken\.json is not valid JSON \(at position \d+/,
     );
     expect(problemsOf({ ...base, SLUICE_CONFIG: path.join(dir, 'missing.json') })[0]).toMatch(
       /^SLUICE_CONFIG: cannot read config file .*missing\.json/,

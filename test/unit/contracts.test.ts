@@ -44,6 +44,7 @@ describe('error classification', () => {
         'SourceAccessDenied',
         'TruncatedInput',
         'CorruptInput',
+        'FormatMismatch',
         'StagingCorrupt',
         'MappingConflict',
         'DocumentRejected',

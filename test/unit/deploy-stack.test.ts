@@ -41,6 +41,7 @@ describe('CDK stack (deploy/)', () => {
     expect(Object.keys(bySid).sort()).toEqual(
       [
         'BucketKey',
+        'ListSources',
         'OpenSearchWrite',
         'ProcessedList',
         'ProcessedObjects',
@@ -54,6 +55,10 @@ describe('CDK stack (deploy/)', () => {
       'arn:aws:s3:::acme-sluice-landing/*',
       'arn:aws:s3:::acme-cloudtrail-logs/*',
     ]);
+    expect(bySid.ListSources).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: ['arn:aws:s3:::acme-sluice-landing', 'arn:aws:s3:::acme-cloudtrail-logs'],
+    });
     expect(bySid.Staging.Action).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(bySid.Staging.Resource).toBe('arn:aws:s3:::acme-sluice-staging/*');
     expect(bySid.ProcessedObjects.Action).toEqual(['s3:PutObject', 's3:DeleteObject']);

@@ -23,6 +23,28 @@ describe('rowId', () => {
 });
 
 describe('normalize', () => {
+  it('carries the normalized fields, leaving out an address that is not one', () => {
+    const base = { tenant: 't', fileId: 'f', source, fileTime, ingestTime };
+    const alert = {
+      timestamp: '2017-04-07T22:24:37.251547+0100',
+      event_type: 'alert',
+      src_ip: 'x.x.250.50',
+      src_port: 53,
+      dest_ip: '2001:0db8:0000:0000:0000:0000:0000:0001',
+      dest_port: 23242,
+      alert: { action: 'blocked' },
+    };
+    expect(normalize({ ...base, record: alert, parser: getParser('suricata') }).fields).toEqual({
+      src_port: 53,
+      dst_ip: '2001:db8::1',
+      dst_port: 23242,
+      action: 'blocked',
+      ocsf_class: 'Detection Finding',
+      ocsf_class_uid: 2004,
+    });
+    expect(normalize({ ...base, record: { a: 1 }, parser: getParser('json') }).fields).toEqual({});
+  });
+
   it('builds the envelope with the event time from the record', () => {
     const record = {
       ts: 1547188415.857497,
@@ -49,6 +71,7 @@ describe('normalize', () => {
       ingest_time: '2024-05-06T07:08:09.010Z',
       source,
       indicators: { ips: ['192.168.86.167', '89.160.20.156'], domains: [], md5: [], sha1: [], sha256: [], emails: [] },
+      fields: { src_ip: '192.168.86.167', dst_ip: '89.160.20.156' },
       event: snapshot,
     });
     // The original record is passed through, not copied or altered; the source ref is a copy.

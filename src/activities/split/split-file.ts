@@ -5,7 +5,8 @@ import { Context } from '@temporalio/activity';
 import type { SplitInput, SplitResult } from '../../contracts/ingest';
 import type { Logger } from '../../shared/log';
 import { sourceRefusal, type TenantSources } from '../../shared/tenant-sources';
-import { getParser } from '../../transforms/parsers';
+import { CloudTrailDocumentError, FormatMismatchError, type Framing, openFraming } from '../../transforms/framing';
+import { AUTO_LOG_TYPE, createReader, getParser } from '../../transforms/parsers';
 import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
 import { quarantineEntry } from '../quarantine';
@@ -40,6 +41,17 @@ export const SPLIT_DEFAULTS = {
   maxCompressionRatio: 200,
 } as const;
 
+/** A broken gzip stream: no retry reads it differently, so it is permanent. The object is left as it is. */
+function gzipFailure(e: unknown, file: SplitInput['file'], bytesRead: number): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (!err.code?.startsWith('Z_')) return e;
+  const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
+  return failure(
+    `${sourceUri(file)}: ${what} (${err.message}) after ${bytesRead} uncompressed bytes; nothing of this file was ingested`,
+    what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
+  );
+}
+
 /**
  * Streams one object from S3 (never whole in memory), gunzips it when its first bytes say gzip, cuts it on
  * record boundaries into chunks in the staging bucket, and returns only counts: the claim check for the rest
@@ -50,7 +62,7 @@ export function createSplitFile(deps: SplitDeps) {
     const { file } = input;
     const fileId = fileIdOf(file);
     try {
-      getParser(file.logType);
+      if (file.logType !== AUTO_LOG_TYPE) getParser(file.logType);
     } catch (e) {
       throw failure((e as Error).message, 'UnknownLogType');
     }
@@ -100,10 +112,30 @@ export function createSplitFile(deps: SplitDeps) {
     }
     const source: AsyncIterable<Buffer> = gzip ? Readable.from(raw()).pipe(createGunzip()) : raw();
 
-    const chunks = new ChunkBuilder({
-      targetBytes: input.chunkTargetBytes,
-      maxRecords: input.maxRecordsPerChunk ?? SPLIT_DEFAULTS.maxRecordsPerChunk,
-    });
+    // Counted as they leave gunzip, before framing: a bomb stops at the limit whatever the format makes of it.
+    async function* metered(): AsyncGenerator<Buffer> {
+      for await (const buf of source) {
+        meter.decompressed(buf.length);
+        yield buf;
+      }
+    }
+    let framing: Framing;
+    try {
+      framing = await openFraming(metered(), file.logType, { uri: sourceUri(file), key: file.key });
+    } catch (e) {
+      if (e instanceof FormatMismatchError) throw failure(e.message, 'FormatMismatch');
+      throw gzipFailure(e, file, 0);
+    }
+    if (framing.skip) warnings.push(framing.skip.what);
+    const reader = createReader(framing.parser);
+
+    const chunks = new ChunkBuilder(
+      {
+        targetBytes: input.chunkTargetBytes,
+        maxRecords: input.maxRecordsPerChunk ?? SPLIT_DEFAULTS.maxRecordsPerChunk,
+      },
+      () => reader.headerLines(),
+    );
     const oversize: { kept: Buffer; total: number; line: number; offset: number }[] = [];
     let records = 0;
     let blank = 0;
@@ -112,6 +144,10 @@ export function createSplitFile(deps: SplitDeps) {
         if (isBlank(content)) {
           blank += 1;
           chunks.addEmpty(lineNo);
+        } else if (reader.isHeader(content)) {
+          // Kept in the chunk (process reads it too); a chunk starting here repeats the header in force before it.
+          chunks.addHeader(content, lineNo);
+          reader.read(content);
         } else {
           records += 1;
           chunks.addRecord(content, lineNo);
@@ -141,6 +177,8 @@ export function createSplitFile(deps: SplitDeps) {
               'first-line': String(c.firstLine),
               'last-line': String(c.lastLine),
               records: String(c.records),
+              'header-lines': String(c.headerLines),
+              'log-type': framing.logType,
             },
           }),
         );
@@ -169,9 +207,7 @@ export function createSplitFile(deps: SplitDeps) {
 
     let nextHeartbeat = HEARTBEAT_EVERY_BYTES;
     try {
-      for await (const buf of source) {
-        // Checked before the bytes are used: a bomb stops at the limit, not after it has been written out.
-        meter.decompressed(buf.length);
+      for await (const buf of framing.lines) {
         splitter.push(buf);
         if (chunks.ready.length || oversize.length) await drain();
         if (splitter.bytesRead >= nextHeartbeat) {
@@ -180,16 +216,10 @@ export function createSplitFile(deps: SplitDeps) {
         }
       }
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code?.startsWith('Z_')) {
-        // The gzip stream itself is broken: no retry reads it differently. The object is left as it is.
-        const what = err.code === 'Z_BUF_ERROR' ? 'truncated gzip' : 'corrupt gzip';
-        throw failure(
-          `${sourceUri(file)}: ${what} (${err.message}) after ${splitter.bytesRead} uncompressed bytes; nothing of this file was ingested`,
-          what === 'truncated gzip' ? 'TruncatedInput' : 'CorruptInput',
-        );
+      if (e instanceof CloudTrailDocumentError) {
+        throw failure(`${sourceUri(file)}: ${e.message}`, 'CorruptInput');
       }
-      throw e;
+      throw gzipFailure(e, file, splitter.bytesRead);
     }
     splitter.finish();
     chunks.cut();
@@ -206,6 +236,8 @@ export function createSplitFile(deps: SplitDeps) {
       gzip,
       fileTime,
       warnings,
+      ...(framing.logType !== file.logType ? { logType: framing.logType } : {}),
+      ...(framing.skip ? { skipped: { [framing.skip.reason]: 1 } } : {}),
     };
     log.info('split done', { ...result });
     return result;

@@ -9,6 +9,8 @@ import { opensearchSpec } from './spec';
 export interface OpenSearchSinkDeps {
   client: Client;
   indexPrefix: string;
+  /** Replicas per shard in the index template; default 0 (the local single-node stack). */
+  replicas?: number;
   /** Upper bound of one `_bulk` body; a single larger document is still sent, alone. Default 5 MiB. */
   maxBulkBytes?: number;
   /** Paces `_bulk` requests of the whole process by the cluster's push-back (429, breakers, 503). */
@@ -23,17 +25,33 @@ const DEFAULT_MAX_THROTTLED_WAIT_MS = 30_000;
 const MAX_INDEX_NAME_BYTES = 255;
 
 const keyword = { type: 'keyword' } as const;
+const long = { type: 'long' } as const;
+const ip = { type: 'ip' } as const;
+
+export const NORMALIZED_FIELD_MAPPINGS = {
+  src_ip: ip,
+  src_port: long,
+  dst_ip: ip,
+  dst_port: long,
+  user: keyword,
+  action: keyword,
+  outcome: keyword,
+  cloud_account: keyword,
+  cloud_region: keyword,
+  ocsf_class: keyword,
+  ocsf_class_uid: long,
+};
 
 /** The composable template every Sluice index is created from. */
-export function indexTemplate(prefix: string): API.Indices_PutIndexTemplate_RequestBody {
+export function indexTemplate(prefix: string, replicas = 0): API.Indices_PutIndexTemplate_RequestBody {
   return {
     index_patterns: [`${prefix}-*`],
     // Above catch-all templates (priority 0) so these mappings win for our indices.
     priority: 100,
     _meta: { managed_by: 'sluice' },
     template: {
-      // One node in the local stack; a cluster would want replicas (a later setting).
-      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      // 0 only on the local single-node stack: a replica there could never be assigned and indices would stay yellow.
+      settings: { number_of_shards: 1, number_of_replicas: replicas },
       aliases: { [`${prefix}-all`]: {} },
       mappings: {
         dynamic: 'strict',
@@ -65,6 +83,8 @@ export function indexTemplate(prefix: string): API.Indices_PutIndexTemplate_Requ
               emails: keyword,
             },
           },
+          // The normalized fields, typed so a query on them uses the index (see normalized-fields.ts).
+          fields: { properties: NORMALIZED_FIELD_MAPPINGS },
           // Each source has its own fields, some colliding in type (a string here, an object there):
           // one flat_object field indexes them all as keywords with no per-field mapping to explode or conflict.
           event: { type: 'flat_object' },
@@ -194,7 +214,16 @@ export function createOpenSearchSink(deps: OpenSearchSinkDeps): Sink {
     name: 'opensearch',
     prepare: onceUntilFailure(async () => {
       try {
-        await client.indices.putIndexTemplate({ name: `${indexPrefix}-events`, body: indexTemplate(indexPrefix) });
+        await client.indices.putIndexTemplate({
+          name: `${indexPrefix}-events`,
+          body: indexTemplate(indexPrefix, deps.replicas),
+        });
+        // Indices made from an older template are strict without `fields`; adding a field to a mapping is allowed.
+        await client.indices.putMapping({
+          index: `${indexPrefix}-*`,
+          allow_no_indices: true,
+          body: { properties: { fields: { properties: NORMALIZED_FIELD_MAPPINGS } } },
+        });
       } catch (e) {
         throw transportError(e, `index template ${indexPrefix}-events`, 'TemplateRejected');
       }

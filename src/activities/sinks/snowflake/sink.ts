@@ -38,7 +38,21 @@ const COLUMNS = [
   ['CHUNK', 'NUMBER'],
   ['INDICATORS', 'VARIANT'],
   ['EVENT', 'VARIANT'],
+  // The normalized fields (transforms/normalized-fields.ts), typed; added to older tables by the migration.
+  ['SRC_IP', 'VARCHAR'],
+  ['SRC_PORT', 'NUMBER'],
+  ['DST_IP', 'VARCHAR'],
+  ['DST_PORT', 'NUMBER'],
+  ['USER_NAME', 'VARCHAR'],
+  ['ACTION', 'VARCHAR'],
+  ['OUTCOME', 'VARCHAR'],
+  ['CLOUD_ACCOUNT', 'VARCHAR'],
+  ['CLOUD_REGION', 'VARCHAR'],
+  ['OCSF_CLASS', 'VARCHAR'],
+  ['OCSF_CLASS_UID', 'NUMBER'],
 ] as const;
+/** Columns a table made before the normalized fields lacks. */
+const ADDED_COLUMNS = COLUMNS.slice(COLUMNS.findIndex(([c]) => c === 'SRC_IP'));
 
 /** How each element of a row's JSON array becomes its column's type. */
 const CONVERT: Record<(typeof COLUMNS)[number][1], (v: string) => string> = {
@@ -56,6 +70,8 @@ const ntz = (iso: string) => iso.replace(/Z$/, '');
 /** One row as a JSON array in column order; VARIANT columns stay nested JSON, not strings. */
 export function rowJson(fileId: string, e: Envelope): string {
   const s = e.source;
+  // Envelopes staged before normalized fields existed have none.
+  const f = e.fields ?? {};
   return JSON.stringify([
     e.row_id,
     fileId,
@@ -71,6 +87,17 @@ export function rowJson(fileId: string, e: Envelope): string {
     s.chunk,
     e.indicators,
     e.event,
+    f.src_ip ?? null,
+    f.src_port ?? null,
+    f.dst_ip ?? null,
+    f.dst_port ?? null,
+    f.user ?? null,
+    f.action ?? null,
+    f.outcome ?? null,
+    f.cloud_account ?? null,
+    f.cloud_region ?? null,
+    f.ocsf_class ?? null,
+    f.ocsf_class_uid ?? null,
   ]);
 }
 
@@ -161,10 +188,28 @@ export function createSnowflakeSink(deps: SnowflakeSinkDeps): Sink {
 
   async function migrate(): Promise<void> {
     const columns = COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
+    if (cfg.migrate === false) {
+      // A least-privilege role cannot create databases: check the table is there and writable by its columns.
+      await withConnection(async (conn) => {
+        try {
+          await execSql(conn, `SELECT ${COLUMNS.map(([c]) => c).join(', ')} FROM ${table} LIMIT 0`);
+        } catch (e) {
+          throw Object.assign(
+            new Error(
+              `${table} is not readable with all of Sluice's columns and SLUICE_SNOWFLAKE_MIGRATE=false, so Sluice does not create it (see the README's Snowflake grants): ${(e as Error).message}`,
+            ),
+            { code: (e as SdkError).code, sqlState: (e as SdkError).sqlState },
+          );
+        }
+      });
+      return;
+    }
     await withConnection(async (conn) => {
       await execSql(conn, `CREATE DATABASE IF NOT EXISTS ${ident(cfg.database)}`);
       await execSql(conn, `CREATE SCHEMA IF NOT EXISTS ${ident(cfg.database)}.${ident(cfg.schema)}`);
       await execSql(conn, `CREATE TABLE IF NOT EXISTS ${table} (${columns})`);
+      for (const [c, t] of ADDED_COLUMNS)
+        await execSql(conn, `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${c} ${t}`);
     });
   }
 

@@ -10,7 +10,8 @@ export const SNOWFLAKE_SETTINGS = [
     env: 'SLUICE_SNOWFLAKE_ACCESS_URL',
     kind: 'string',
     default: (r) => `http://127.0.0.1:${r['stack.fakesnowPort']}`,
-    doc: 'Snowflake access URL; the local emulator by default, empty for the account URL.',
+    emptyIsValue: true,
+    doc: "Snowflake access URL; the local emulator by default. Set it empty for the account's own https host (<account>.snowflakecomputing.com); plain http only when the URL says http://.",
   },
   {
     key: 'snowflake.account',
