@@ -3,8 +3,12 @@ import { defineConfig } from 'vitest/config';
 // Node 20 is supported here; the AWS SDK's notice about its future Node 22 floor is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Four projects: `unit` is pure logic (no servers); `workflow` runs the workflow on a time-skipping test server
-// with in-memory S3 and sinks (no stack); `integration` runs against the real local stack, which
+// SLUICE_WORKER_HEAP_LIMIT's default (224MiB): the fuzz project runs under the heap a production worker has.
+const PRODUCTION_HEAP_MIB = 224;
+
+// Five projects: `unit` is pure logic (no servers); `workflow` runs the workflow on a time-skipping test server
+// with in-memory S3 and sinks (no stack); `fuzz` runs split and process on malformed input under the production
+// heap limit; `integration` runs against the real local stack, which
 // test/global-setup.ts brings up when it is not already running; `chaos` (npm run chaos, not part of npm test)
 // kills workers and stops the stack's services mid-ingest, so it must never share the stack with other tests.
 export default defineConfig({
@@ -46,6 +50,19 @@ export default defineConfig({
           // Two cores: integration files share one stack and one Temporal server; run them one at a time.
           fileParallelism: false,
           pool: 'forks',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Hostile input through the real split and process activities (in-memory storage, no stack), in a
+          // process with the production worker's heap limit: a file that would kill a worker fails here.
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          testTimeout: 300_000,
+          pool: 'forks',
+          fileParallelism: false,
+          execArgv: [`--max-old-space-size=${PRODUCTION_HEAP_MIB}`],
         },
       },
       {

@@ -9,7 +9,8 @@ export function failure(message: string, type: ErrorType, details?: unknown): Ap
   return ApplicationFailure.create({
     type,
     message,
-    nonRetryable: ERROR_CLASSES[type] !== 'push-back',
+    // Push-back and systemic refusals may clear: retried within the stage's window.
+    nonRetryable: ERROR_CLASSES[type] === 'permanent' || ERROR_CLASSES[type] === 'record',
     details: details === undefined ? undefined : [details],
   });
 }

@@ -3,6 +3,7 @@ import type { SluiceConfig } from '../config/load';
 import type { SinkChunkInput, SinkChunkResult } from '../contracts/ingest';
 import { SINK_NAMES, type SinkActivityName, type SinkName, sinkActivityName } from '../contracts/sinks';
 import type { Logger } from '../shared/log';
+import { parseTenantSources } from '../shared/tenant-sources';
 import { createDecisionActivities } from './decisions';
 import { createScanActivities } from './intake/scan-activities';
 import { createProcessChunk } from './process/process-chunk';
@@ -30,7 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     SINK_NAMES.map((name) => [sinkActivityName(name), createSinkChunk(deps.sinks[name], common)]),
   ) as Record<SinkActivityName, (input: SinkChunkInput) => Promise<SinkChunkResult>>;
   return {
-    splitFile: createSplitFile(common),
+    splitFile: createSplitFile({ ...common, tenantSources: parseTenantSources(deps.cfg.tenants.sources) }),
     processChunk: createProcessChunk(common),
     ...sinkActivities,
     ...createDecisionActivities(common),

@@ -5,7 +5,7 @@ import type { Logger } from '../shared/log';
 import { readChunkEnvelopes } from './envelope-codec';
 import { failure } from './failures';
 import { withHeartbeat } from './heartbeat';
-import { PermanentSinkError, type Sink } from './sinks/sink';
+import { PermanentSinkError, type Sink, SystemicSinkError } from './sinks/sink';
 
 export interface SinkChunkDeps {
   s3: S3Client;
@@ -38,6 +38,8 @@ export function createSinkChunk(sink: Sink, deps: SinkChunkDeps) {
       return { sink: sink.name, chunk: input.chunk, written };
     } catch (e) {
       if (e instanceof PermanentSinkError) throw failure(e.message, e.type, { sink: e.sink });
+      // Retryable (the condition may clear within the window); the workflow parks it under this type after.
+      if (e instanceof SystemicSinkError) throw failure(e.message, e.type, { sink: e.sink, reason: e.reason });
       throw e;
     }
   }

@@ -8,7 +8,8 @@ import { parseDuration } from '../config/units';
 import { STAGES, type Stage } from '../contracts/ingest';
 import { approveUpdate, dropUpdate } from '../contracts/messages';
 
-export const STUCK_QUERY = 'PipelineStatus = "AwaitingDecision"';
+// Only running workflows: a terminated one keeps its last search attributes, but waits for no one.
+export const STUCK_QUERY = 'ExecutionStatus = "Running" AND PipelineStatus = "AwaitingDecision"';
 
 export const DECISION_USAGE = `sluice stuck [--tenant T] [--json]
 sluice show <file> [--tenant T] [--json]                 (same as status)

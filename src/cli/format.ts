@@ -9,7 +9,7 @@ export function formatProgress(p: IngestStatus | IngestSummary): string {
   const lines = [
     `  source        ${p.source}`,
     `  status        ${p.status} (stage ${p.stage}; chunks ${p.chunksDone}/${p.chunksTotal}${inFlight.length ? `, in flight ${inFlight.join(',')}` : ''})`,
-    `  records       ${p.records} read, ${p.parsed} parsed, ${p.quarantined} quarantined`,
+    `  records       ${p.records} read, ${p.parsed} parsed, ${p.quarantined} quarantined${p.blank ? `, ${p.blank} blank lines skipped` : ''}${p.outOfRange ? `, ${p.outOfRange} event times out of range` : ''}`,
     `  written       ${SINK_NAMES.map((s) => `${s} ${p.written[s] ?? 0}`).join(', ')}`,
     `  bytes         ${mib(p.bytes)} uncompressed, ${mib(p.compressedBytes)} stored`,
   ];
@@ -17,6 +17,7 @@ export function formatProgress(p: IngestStatus | IngestSummary): string {
     lines.push(
       `  duration      ${(p.durationMs / 1000).toFixed(1)} s (split ${((p.splitMs ?? 0) / 1000).toFixed(1)} s)`,
     );
+  if (p.summary) lines.push(`  summary       ${p.summary}`);
   if (p.logType) lines.push(`  log type      ${p.logType} (recognised from the file)`);
   for (const [reason, n] of Object.entries(p.skipped ?? {})) lines.push(`  skipped       ${n} × ${reason}`);
   for (const w of p.warnings) lines.push(`  warning       ${w}`);

@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../client/errors';
-import { AlreadyIngestedError, connectIngestClient, type FileStatus } from '../client/ingest-client';
+import {
+  AlreadyIngestedError,
+  connectIngestClient,
+  type FileStatus,
+  InvalidIngestError,
+} from '../client/ingest-client';
 import { resolveSource } from '../client/sources';
 import { loadConfig } from '../config/load';
+import { TENANT_PATTERN } from '../contracts/validation';
 import { createS3 } from '../shared/clients';
 import { AUTO_LOG_TYPE, knownLogTypes } from '../transforms/parsers';
 import { formatStatus } from './format';
@@ -17,8 +23,7 @@ export const INGEST_USAGE = `sluice ingest <local path | s3://bucket/key>… --t
   While waiting, a live progress line (chunks, records, rate, ETA, what it waits on) goes to stderr: rewritten
   in place on a terminal, plain lines otherwise (SLUICE_PROGRESS_INTERVAL, SLUICE_PROGRESS_PLAIN_INTERVAL).`;
 
-/** Tenants name S3 prefixes and OpenSearch indices: lowercase, short, no separators of either. */
-export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export { TENANT_PATTERN } from '../contracts/validation';
 
 export async function ingestCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -65,7 +70,7 @@ export async function ingestCommand(argv: string[]): Promise<number> {
         if (!values.json && !values.wait)
           process.stdout.write(`started ${handle.workflowId}\n  web ui ${ingest.uiLink(handle.workflowId)}\n`);
       } catch (e) {
-        if (!(e instanceof AlreadyIngestedError || e instanceof UsageError)) throw e;
+        if (!(e instanceof AlreadyIngestedError || e instanceof InvalidIngestError || e instanceof UsageError)) throw e;
         failed += 1;
         results.push({ source: arg, error: e.message });
         if (!values.json) process.stderr.write(`sluice ingest: ${e.message}\n`);
@@ -90,7 +95,8 @@ export async function ingestCommand(argv: string[]): Promise<number> {
             .catch(() => undefined);
         status = await ingest.describe(s.workflowId);
       }
-      if (status.execution === 'FAILED') failed += 1;
+      // A file that ended mostly (or wholly) quarantined is a failure to whoever waits on it.
+      if (status.execution === 'FAILED' || status.progress?.status === 'MostlyQuarantined') failed += 1;
       results.push(status);
       if (!values.json && values.wait) process.stdout.write(`${formatStatus(status)}\n`);
     }

@@ -12,9 +12,16 @@ import {
   type Stage,
 } from '../contracts/ingest';
 import { INGEST_WORKFLOW, statusQuery } from '../contracts/messages';
+import { ingestInputProblems } from '../contracts/validation';
 import { connectTemporal } from '../shared/temporal-connection';
+import { parseTenantSources, sourceRefusal } from '../shared/tenant-sources';
 import { fileStaticDetails, fileStaticSummary } from '../shared/ui-text';
 import { workflowIdFor } from './workflow-id';
+
+/** Refused before anything starts: the same checks the workflow and the worker make. */
+export class InvalidIngestError extends Error {
+  override name = 'InvalidIngestError';
+}
 
 export class AlreadyIngestedError extends Error {
   override name = 'AlreadyIngestedError';
@@ -78,6 +85,7 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
   const uiLink = (id: string) =>
     `${cfg.temporal.uiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(id)}`;
   const defaults = defaultIngestOptions(cfg);
+  const tenantSources = parseTenantSources(cfg.tenants.sources);
 
   async function describe(workflowId: string): Promise<FileStatus> {
     const handle = client.workflow.getHandle(workflowId);
@@ -107,11 +115,15 @@ export async function connectIngestClient(cfg: SluiceConfig): Promise<IngestClie
     uiLink,
     describe,
     async start(file, options = {}) {
+      const refusal = sourceRefusal(tenantSources, file.tenant, file.bucket, file.key);
+      if (refusal) throw new InvalidIngestError(refusal);
       const workflowId = workflowIdFor(file);
       const input: IngestInput = {
         file,
         options: { ...defaults, ...options, retry: mergeRetry(defaults.retry, options.retry) },
       };
+      const problems = ingestInputProblems(input);
+      if (problems.length) throw new InvalidIngestError(`invalid ingest input: ${problems.join('; ')}`);
       try {
         return await client.workflow.start(INGEST_WORKFLOW, {
           taskQueue: cfg.temporal.taskQueue,

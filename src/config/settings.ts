@@ -1,6 +1,7 @@
 import { CONNECTION_SETTINGS } from './settings-connections';
 import { DEPLOY_SETTINGS } from './settings-deploy';
 import { INTAKE_SETTINGS } from './settings-intake';
+import { LIMIT_SETTINGS } from './settings-limits';
 import { METRICS_SETTINGS } from './settings-metrics';
 import { PROGRESS_SETTINGS } from './settings-progress';
 import { RETRY_SETTINGS } from './settings-retry';
@@ -221,6 +222,7 @@ export const SETTINGS = [
   ...DEPLOY_SETTINGS,
   ...PROGRESS_SETTINGS,
   ...INTAKE_SETTINGS,
+  ...LIMIT_SETTINGS,
   ...CONNECTION_SETTINGS,
   ...METRICS_SETTINGS,
   {

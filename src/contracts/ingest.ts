@@ -58,6 +58,18 @@ export interface IngestOptions {
   chunksPerRun?: number;
   /** Pipeline metrics carry tenant and log type labels (SLUICE_METRICS_TENANT_LABELS). */
   metricLabels?: boolean;
+  /** Most records in one chunk, however small they are (memory follows records as well as bytes). */
+  maxRecordsPerChunk?: number;
+  /** Most bytes one file may decompress to (0: no limit). */
+  maxDecompressedBytes?: number;
+  /** Most decompressed bytes per compressed byte, judged past 64 MiB decompressed (0: no limit). */
+  maxCompressionRatio?: number;
+  /** Event times older than this before the file's time (ms) are partitioned by the file's time instead. */
+  eventTimeMaxAge?: number;
+  /** Event times further than this after the file's time (ms) are partitioned by the file's time instead. */
+  eventTimeMaxAhead?: number;
+  /** Quarantined share of a file's records above which it ends MostlyQuarantined rather than Completed. */
+  quarantineAlertRatio?: number;
 }
 
 export interface IngestInput {
@@ -88,6 +100,10 @@ export interface SplitInput {
   file: FileRef;
   chunkTargetBytes: number;
   maxRecordBytes: number;
+  /** Optional only for workflows started before these existed; the activity has defaults. */
+  maxRecordsPerChunk?: number;
+  maxDecompressedBytes?: number;
+  maxCompressionRatio?: number;
 }
 
 export interface SplitResult {
@@ -96,6 +112,8 @@ export interface SplitResult {
   chunkCount: number;
   /** Records found (lines that are not blank), including over-long ones that were quarantined. */
   records: number;
+  /** Blank or whitespace-only lines: skipped and counted, never quarantined. */
+  blank?: number;
   quarantined: number;
   compressedBytes: number;
   bytes: number;
@@ -116,6 +134,8 @@ export interface ProcessChunkInput {
   fileTime: string;
   /** The workflow's start time, so a retried chunk produces byte-identical envelopes. */
   ingestTime: string;
+  /** Window around fileTime (ms) outside which an event time does not choose the partition (see envelope.ts). */
+  eventTimeWindow?: { maxAge: number; maxAhead: number };
 }
 
 export interface ProcessChunkResult {
@@ -125,6 +145,8 @@ export interface ProcessChunkResult {
   quarantined: number;
   firstLine: number;
   lastLine: number;
+  /** Records whose event time was outside the window, partitioned by the file's time. */
+  outOfRange?: number;
 }
 
 export interface SinkChunkInput {
@@ -140,7 +162,16 @@ export interface SinkChunkResult {
   written: number;
 }
 
-export type PipelineStatusValue = 'Running' | 'Completed' | 'Failed' | 'AwaitingDecision' | 'Dropped';
+export type PipelineStatusValue =
+  | 'Running'
+  | 'Completed'
+  /** Finished, but most records (past the alert ratio), or all, were quarantined: someone should look. */
+  | 'MostlyQuarantined'
+  | 'Failed'
+  | 'AwaitingDecision'
+  | 'Dropped'
+  /** Cancelled by an operator (not waiting for anyone any more). */
+  | 'Cancelled';
 
 /** Work that failed past its retry window or permanently, waiting for a person. */
 export interface AwaitingDecision {
@@ -199,6 +230,12 @@ export interface IngestTotals {
   records: number;
   parsed: number;
   quarantined: number;
+  /** Blank lines skipped (not records). */
+  blank?: number;
+  /** Records flagged event_time_out_of_range (partitioned by the file's time). */
+  outOfRange?: number;
+  /** Set when the file ends: what an operator should know, in words. */
+  summary?: string;
   written: Record<SinkName, number>;
   bytes: number;
   compressedBytes: number;
@@ -235,7 +272,7 @@ export interface IngestStatus extends IngestTotals {
 
 /** What a finished ingest returns. Nothing is in flight or awaiting any more (awaiting stays, always empty). */
 export interface IngestSummary extends IngestTotals {
-  status: 'Completed' | 'Dropped';
+  status: 'Completed' | 'MostlyQuarantined' | 'Dropped';
   stage: 'done';
   awaiting: AwaitingDecision[];
   finishedAt: string;

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApproveRequest, DropRequest, IngestStatus } from './ingest';
+import { approveProblem, dropProblem } from './validation';
 
 /** Defined once, used by the workflow (handlers) and by clients (CLI, tests). */
 export const statusQuery = defineQuery<IngestStatus>('status');
@@ -22,7 +23,11 @@ export const INGEST_WORKFLOW = 'ingestFile';
 export const REPLAY_WORKFLOW = 'replayRejectedRecords';
 
 export function validateDrop(req: DropRequest | undefined): void {
-  if (!req || typeof req !== 'object') throw new Error('drop needs {"reason": "...", "by": "..."}');
-  if (typeof req.reason !== 'string' || !req.reason.trim()) throw new Error('drop needs a non-empty "reason"');
-  if (typeof req.by !== 'string' || !req.by.trim()) throw new Error('drop needs "by": who decided');
+  const problem = dropProblem(req);
+  if (problem) throw new Error(problem);
+}
+
+export function validateApprove(req: ApproveRequest | undefined): void {
+  const problem = approveProblem(req);
+  if (problem) throw new Error(problem);
 }

@@ -3,8 +3,11 @@ import { s3Spec } from '../activities/sinks/s3/spec';
 import { snowflakeSpec } from '../activities/sinks/snowflake/spec';
 import type { Setting } from '../config/settings';
 
-/** How a failure is handled: never retried; never retried and worth bisecting for the record; retried slower. */
-export type ErrorClass = 'permanent' | 'record' | 'push-back';
+/**
+ * How a failure is handled: never retried; never retried and worth bisecting for the record; retried slower;
+ * retried, then parked under its own type, never bisected (the destination refuses everything).
+ */
+export type ErrorClass = 'permanent' | 'record' | 'push-back' | 'systemic';
 
 /**
  * What the workflow, the configuration and the CLI know of a sink: data only, no Node imports, so the workflow

@@ -54,9 +54,10 @@ export class PipelineMetrics {
   }
 
   /** A file is finished: its delay is from arrival in the landing bucket (Last-Modified) to every sink done. */
-  finished(status: 'Completed' | 'Dropped', fileTime: string | undefined): void {
+  finished(status: string, fileTime: string | undefined): void {
     this.count(M.filesFinished, 1, { status }, 'Files finished, by outcome');
-    if (status !== 'Completed' || !fileTime) return;
+    // A mostly quarantined file still landed what parsed: its delay counts.
+    if (status === 'Dropped' || !fileTime) return;
     this.meter
       .createHistogram(M.fileDelay, 'float', 's', 'Arrival in the landing bucket to every sink acknowledged')
       .record(Math.max(0, Date.now() - Date.parse(fileTime)) / 1000);

@@ -1,6 +1,13 @@
 import { condition, log, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApproveRequest, AwaitingDecision, DecisionRecord, DropRequest, StageRetry } from '../contracts/ingest';
-import { approveSignal, approveUpdate, dropSignal, dropUpdate, validateDrop } from '../contracts/messages';
+import {
+  approveSignal,
+  approveUpdate,
+  dropSignal,
+  dropUpdate,
+  validateApprove,
+  validateDrop,
+} from '../contracts/messages';
 import { AwaitingDecisionSince, FailedStage, PipelineStatus } from '../contracts/search-attributes';
 import type { IngestState } from './ingest-state';
 
@@ -23,27 +30,30 @@ export class DecisionDesk {
   }
 
   install(): void {
+    // A signal cannot be refused: a malformed one is logged and ignored (never thrown: that would fail the
+    // workflow task and wedge the workflow), and the work keeps waiting.
     setHandler(approveSignal, (req) => {
-      const decided = this.approve(req ?? {});
-      if (!decided.length) log.warn('approve signal: nothing awaits a decision', { stage: req?.stage });
+      try {
+        validateApprove(req);
+        const decided = this.approve(req ?? {});
+        if (!decided.length) log.warn('approve signal: nothing awaits a decision', { stage: req?.stage });
+      } catch (e) {
+        log.warn('approve signal ignored', { error: (e as Error).message });
+      }
     });
     setHandler(dropSignal, (req) => {
       try {
         validateDrop(req);
+        if (!this.drop(req).length) log.warn('drop signal: nothing awaits a decision', { stage: req.stage });
       } catch (e) {
-        // A signal cannot be refused; it is logged and ignored, and the work keeps waiting.
         log.warn('drop signal ignored', { error: (e as Error).message });
-        return;
       }
-      if (!this.drop(req).length) log.warn('drop signal: nothing awaits a decision', { stage: req.stage });
     });
+
     setHandler(approveUpdate, (req) => ({ decided: this.approve(req ?? {}) }), {
       validator: (req) => {
+        validateApprove(req);
         this.requireAwaiting(req?.stage);
-        for (const [k, v] of Object.entries(req?.retry ?? {})) {
-          if (typeof v !== 'number' || !(v > 0))
-            throw new Error(`approve: retry.${k} must be a positive number (milliseconds)`);
-        }
       },
     });
     setHandler(dropUpdate, (req) => ({ decided: this.drop(req) }), {

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -14,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { workflowDefaults } from '../config/defaults';
-import { WORKFLOW_ERROR_TYPES } from '../contracts/errors';
+import { INPUT_REFUSAL_TYPES, SYSTEMIC_REFUSAL, WORKFLOW_ERROR_TYPES } from '../contracts/errors';
 import {
   type IngestInput,
   type IngestSummary,
@@ -25,8 +26,17 @@ import {
   type StageRetry,
 } from '../contracts/ingest';
 import { statusQuery } from '../contracts/messages';
-import { LogType, PipelineStatus, SourceKey, Tenant } from '../contracts/search-attributes';
+import {
+  AwaitingDecisionSince,
+  FailedStage,
+  LogType,
+  PipelineStatus,
+  QuarantinedRecords,
+  SourceKey,
+  Tenant,
+} from '../contracts/search-attributes';
 import { isSinkName, SINK_NAMES, type SinkName, sinkActivityName, sinkTaskQueue } from '../contracts/sinks';
+import { ingestInputProblems } from '../contracts/validation';
 import { PipelineMetrics } from '../metrics/workflow-metrics';
 import { activitySummary, bisectSummary, currentDetails } from '../shared/ui-text';
 import { writeBisecting } from './bisect';
@@ -41,6 +51,7 @@ import {
   totalsOf,
 } from './ingest-state';
 import { activityOptions } from './policies';
+import { quarantinedOf, summarize } from './summary';
 import { forEachWindowed } from './windowed';
 
 // Quarantine and audit writes retry without a window: what they record must not be lost.
@@ -64,6 +75,32 @@ const DEFAULTS = workflowDefaults();
  * its progress, so a file of any size keeps a bounded history.
  */
 export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
+  // First thing, whoever started it (stock CLI, Web UI, SDK): a bad input fails fast and says why, before any
+  // search attribute, prefix or index is derived from it.
+  const problems = ingestInputProblems(input);
+  if (problems.length) {
+    upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
+    throw ApplicationFailure.nonRetryable(
+      `invalid ingest input: ${problems.join('; ')}`,
+      WORKFLOW_ERROR_TYPES.invalidInput,
+    );
+  }
+  try {
+    return await ingest(input);
+  } catch (err) {
+    // A cancelled file is no longer waiting for anyone: clear what `sluice stuck` and the Web UI filter on.
+    if (isCancellation(err)) {
+      upsertSearchAttributes([
+        { key: PipelineStatus, value: 'Cancelled' },
+        { key: FailedStage, value: null },
+        { key: AwaitingDecisionSince, value: null },
+      ]);
+    }
+    throw err;
+  }
+}
+
+async function ingest(input: IngestInput): Promise<IngestSummary> {
   const { file, resume } = input;
   const opts = { ...DEFAULTS.pipeline, ...input.options };
   const retry = Object.fromEntries(
@@ -104,6 +141,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       } catch (err) {
         const failure = describeFailure(err, policy);
         if (!failure) throw err;
+        // The worker refused the input itself (a source outside the tenant's, a log type it has no parser
+        // for): no decision can make it valid, so the file fails fast like any other invalid input.
+        if (INPUT_REFUSAL_TYPES.includes(failure.errorType)) {
+          upsertSearchAttributes([{ key: PipelineStatus, value: 'Failed' }]);
+          throw ApplicationFailure.nonRetryable(failure.error, failure.errorType);
+        }
         metrics.parked(stage, failure.errorType);
         const parked = desk.park({ stage, chunks, records: records(), ...failure });
         showDetails();
@@ -146,7 +189,15 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       'split',
       [],
       () => 0,
-      (a) => a.splitFile({ file, chunkTargetBytes: opts.chunkTargetBytes, maxRecordBytes: opts.maxRecordBytes }),
+      (a) =>
+        a.splitFile({
+          file,
+          chunkTargetBytes: opts.chunkTargetBytes,
+          maxRecordBytes: opts.maxRecordBytes,
+          maxRecordsPerChunk: opts.maxRecordsPerChunk,
+          maxDecompressedBytes: opts.maxDecompressedBytes,
+          maxCompressionRatio: opts.maxCompressionRatio,
+        }),
     );
     if (!result) {
       metrics.finished('Dropped', undefined);
@@ -165,11 +216,20 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       'process',
       [chunk],
       () => 0,
-      (a) => a.processChunk({ fileId: split.fileId, chunk, file, fileTime: split.fileTime, ingestTime }),
+      (a) =>
+        a.processChunk({
+          fileId: split.fileId,
+          chunk,
+          file,
+          fileTime: split.fileTime,
+          ingestTime,
+          eventTimeWindow: { maxAge: opts.eventTimeMaxAge, maxAhead: opts.eventTimeMaxAhead },
+        }),
     );
     if (processed) {
       metrics.processed(processed);
       progress.parsed += processed.parsed;
+      progress.outOfRange = (progress.outOfRange ?? 0) + (processed.outOfRange ?? 0);
       progress.quarantined += processed.quarantined;
       if (processed.parsed > 0) {
         const target = { fileId: split.fileId, chunk, firstLine: processed.firstLine, lastLine: processed.lastLine };
@@ -224,15 +284,30 @@ export async function ingestFile(input: IngestInput): Promise<IngestSummary> {
       resume: { split, ingestTime, nextChunk, progress: totalsOf(progress) },
     });
   }
-  metrics.finished('Completed', split.fileTime);
-  return finish(progress, 'Completed', showDetails);
+  const summary = finish(progress, 'Completed', showDetails, opts.quarantineAlertRatio);
+  metrics.finished(summary.status, split.fileTime);
+  return summary;
 }
 
-function finish(state: IngestState, status: IngestSummary['status'], showDetails: () => void): IngestSummary {
-  const summary = finishState(state, status, new Date());
-  upsertSearchAttributes([{ key: PipelineStatus, value: status }]);
+/**
+ * Ends the file: a Completed one mostly (or wholly) quarantined becomes MostlyQuarantined, with a summary in
+ * words; the quarantined count goes to a search attribute the Web UI can filter on.
+ */
+function finish(
+  state: IngestState,
+  outcome: 'Completed' | 'Dropped',
+  showDetails: () => void,
+  alertRatio = 1,
+): IngestSummary {
+  const { status, summary } = summarize(state, outcome, alertRatio);
+  state.summary = summary;
+  const result = finishState(state, status, new Date());
+  upsertSearchAttributes([
+    { key: PipelineStatus, value: status },
+    { key: QuarantinedRecords, value: quarantinedOf(state) },
+  ]);
   showDetails();
-  return summary;
+  return result;
 }
 
 /** What an operator needs to know about a failure that waits for them; undefined for a bug (not parked). */
@@ -245,8 +320,13 @@ function describeFailure(err: unknown, retry: StageRetry): { errorType: string; 
   // attempts: then Temporal reports the last attempt's own error with retry state TIMEOUT.
   if (cause instanceof TimeoutFailure || err.retryState === 'TIMEOUT') {
     const last = cause instanceof TimeoutFailure ? (cause.cause as Error | undefined)?.message : cause?.message;
+    // A destination refusing everything (a cluster block, the shard limit, a missing bucket) keeps its own
+    // type, so an operator sees at once that no record is at fault.
+    // When the window ran out during an attempt, the last failure is the timeout's own cause.
+    const lastFailure = cause instanceof TimeoutFailure ? cause.cause : cause;
+    const systemic = lastFailure instanceof ApplicationFailure && lastFailure.type === SYSTEMIC_REFUSAL;
     return {
-      errorType: WORKFLOW_ERROR_TYPES.retryWindowExhausted,
+      errorType: systemic ? SYSTEMIC_REFUSAL : WORKFLOW_ERROR_TYPES.retryWindowExhausted,
       error: `still failing after the ${Math.round(retry.window / 60_000)} min retry window${last ? `; last error: ${last}` : ''}`,
     };
   }

@@ -19,7 +19,7 @@ import { cfg as baseCfg, snowflakeQueryViaPython, uniq } from './env';
 
 export interface TestWorkerOptions extends WorkerOptions {
   /** Settings of this worker that differ from the environment's (sink limits, chunks per run…). */
-  settings?: Partial<Pick<SluiceConfig, 'sinks' | 'worker' | 'pipeline'>>;
+  settings?: Partial<Pick<SluiceConfig, 'sinks' | 'worker' | 'pipeline' | 'tenants'>>;
 }
 
 /** A worker on its own task queues, so concurrent test files never steal each other's tasks. */

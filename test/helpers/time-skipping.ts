@@ -66,8 +66,10 @@ async function startServer(launcher: string, tries = 3): Promise<TestWorkflowEnv
   }
 }
 
-function indexedValueType(type: 'Keyword' | 'Datetime') {
-  const encoded = encodeSearchAttributeIndexedValueType(type === 'Keyword' ? 'KEYWORD' : 'DATETIME');
+function indexedValueType(type: 'Keyword' | 'Datetime' | 'Int') {
+  const encoded = encodeSearchAttributeIndexedValueType(
+    ({ Keyword: 'KEYWORD', Datetime: 'DATETIME', Int: 'INT' } as const)[type],
+  );
   if (encoded === undefined) throw new Error(`no indexed value type for search attribute type ${type}`);
   return encoded;
 }

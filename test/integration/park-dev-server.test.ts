@@ -65,7 +65,7 @@ describe('a file OpenSearch rejects waits for a person, found and resolved with 
       /^more than 10 records of chunk 0 were rejected one by one \(first: line 1: .*mapper_parsing_exception/,
     );
 
-    const query = `PipelineStatus="AwaitingDecision" AND Tenant="${tenant}"`;
+    const query = `ExecutionStatus="Running" AND PipelineStatus="AwaitingDecision" AND Tenant="${tenant}"`;
     let listed: string[] = [];
     for (let i = 0; i < 50 && !listed.length; i++) {
       const r = await temporal(['workflow', 'list', '--query', query, '-o', 'json']);
@@ -97,6 +97,25 @@ describe('a file OpenSearch rejects waits for a person, found and resolved with 
       });
       expect(ui.listedIds).toEqual([handle.workflowId]);
     } else console.warn('skipping the Web UI check: /usr/bin/chromium is absent (.ci/install-browser installs it)');
+
+    // A malformed approve signal (a retry override that is not a number) is logged and ignored: the workflow
+    // task does not fail, and the work keeps waiting for a proper decision.
+    const bad = await temporal([
+      'workflow',
+      'signal',
+      '--workflow-id',
+      handle.workflowId,
+      '--name',
+      'approve',
+      '--input',
+      '{"by":"ops","retry":{"window":"soon"}}',
+    ]);
+    expect(bad.code).toBe(0);
+    const afterBad = await handle.query(statusQuery);
+    expect(afterBad.decisions).toEqual([]);
+    expect(afterBad.awaiting).toHaveLength(1);
+    const history = await handle.fetchHistory();
+    expect(history.events?.some((e) => e.workflowTaskFailedEventAttributes)).toBe(false);
 
     // The operator fixes the mapping, then approves with the stock CLI's signal.
     await opensearch.indices.deleteIndexTemplate({ name: template });

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createS3Sink } from '../../src/activities/sinks/s3/sink';
-import { PermanentSinkError } from '../../src/activities/sinks/sink';
+import { SystemicSinkError } from '../../src/activities/sinks/sink';
 import { createS3 } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
 import { cfg, type TestBatch, uniq } from '../helpers/env';
@@ -134,13 +134,13 @@ describe('S3 sink (MinIO)', () => {
     );
   });
 
-  it('prepare fails permanently, naming the bucket, when the bucket does not exist', async () => {
+  it('prepare fails as a systemic refusal (retried, then parked; never bisected), naming the bucket, when the bucket does not exist', async () => {
     const missing = uniq('no-such-bucket');
     const err = await createS3Sink({ s3, bucket: missing })
       .prepare()
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(PermanentSinkError);
-    expect(err).toMatchObject({ sink: 's3', type: 'BucketMissing' });
+    expect(err).toBeInstanceOf(SystemicSinkError);
+    expect(err).toMatchObject({ sink: 's3', type: 'SystemicRefusal', reason: 'BucketMissing' });
     expect((err as Error).message).toContain(missing);
   });
 });

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PermanentSinkError } from '../../src/activities/sinks/sink';
+import { PermanentSinkError, SystemicSinkError } from '../../src/activities/sinks/sink';
 import { createSnowflakeSink, tableName } from '../../src/activities/sinks/snowflake/sink';
 import { connectSnowflake, destroySnowflake, execSql } from '../../src/shared/clients';
 import { type Envelope, getParser, normalize } from '../../src/transforms';
@@ -174,7 +174,7 @@ describe('Snowflake sink (fakesnow through snowflake-sdk)', () => {
     for (const f of files) expect((await counts(f)).node).toEqual([300, 300]);
   });
 
-  it('a table that does not fit (SQL compilation error) fails permanently as SnowflakeRejected', async () => {
+  it('a table that does not fit (SQL compilation error) is a systemic refusal, not a bad record', async () => {
     const other = uniq('SINK_BAD').replace(/-/g, '_').toUpperCase();
     const badCfg = { ...sfCfg, table: other };
     extraTables.push(tableName(badCfg));
@@ -183,8 +183,8 @@ describe('Snowflake sink (fakesnow through snowflake-sdk)', () => {
     try {
       await bad.prepare();
       const err = await bad.write(batch(uniq('t'), uniq('file'), 1, 5)).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(PermanentSinkError);
-      expect(err).toMatchObject({ sink: 'snowflake', type: 'SnowflakeRejected' });
+      expect(err).toBeInstanceOf(SystemicSinkError);
+      expect(err).toMatchObject({ sink: 'snowflake', type: 'SystemicRefusal' });
     } finally {
       await bad.close();
     }

@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('Temporal Web UI in a real browser', () => {
     const { listedIds, appliedVia } = await findWorkflowsInWebUi({
       uiUrl: cfg.temporal.uiUrl,
       namespace: cfg.temporal.namespace,
-      query: `PipelineStatus="AwaitingDecision" AND Tenant="${tenant}"`,
+      query: `ExecutionStatus="Running" AND PipelineStatus="AwaitingDecision" AND Tenant="${tenant}"`,
       expectWorkflowIds: [workflowId],
       screenshotPath,
       timeoutMs: 90_000,

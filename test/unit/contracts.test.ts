@@ -52,13 +52,17 @@ describe('error classification', () => {
         'InvalidIndexName',
         'TemplateRejected',
         'SnowflakeRejected',
-        'BucketMissing',
-        'AccessDenied',
+        'DecompressionLimit',
+        'SourceNotAllowed',
       ].sort(),
     );
     expect([...RECORD_REJECTION_TYPES].sort()).toEqual(['DocumentRejected', 'MappingConflict', 'SnowflakeRejected']);
     expect(ERROR_CLASSES.Throttled).toBe('push-back');
     expect(PERMANENT_TYPES).not.toContain('Throttled');
+    // A destination refusing everything is retried within the window, then parked; never bisected.
+    expect(ERROR_CLASSES.SystemicRefusal).toBe('systemic');
+    expect(PERMANENT_TYPES).not.toContain('SystemicRefusal');
+    expect(RECORD_REJECTION_TYPES).not.toContain('SystemicRefusal');
   });
 });
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isBlank, LineSplitter } from '../../src/activities/split/line-splitter';
 
-type Seen = { kind: 'line' | 'oversize'; text: string; line: number; offset: number; total?: number };
+type Seen = { kind: 'line' | 'empty' | 'oversize'; text: string; line: number; offset: number; total?: number };
 
 function run(pieces: string[], max = 10, keep = 16): Seen[] {
   const seen: Seen[] = [];
   const splitter = new LineSplitter(max, keep, {
     line: (b, line, offset) => seen.push({ kind: 'line', text: b.toString(), line, offset }),
+    empty: (line) => seen.push({ kind: 'empty', text: '', line, offset: -1 }),
     oversize: (b, total, line, offset) => seen.push({ kind: 'oversize', text: b.toString(), line, offset, total }),
   });
   for (const p of pieces) splitter.push(Buffer.from(p));
@@ -19,7 +20,7 @@ describe('LineSplitter', () => {
     expect(run(['ab', 'c\nde', 'f\n\ngh'])).toEqual([
       { kind: 'line', text: 'abc', line: 1, offset: 0 },
       { kind: 'line', text: 'def', line: 2, offset: 4 },
-      { kind: 'line', text: '', line: 3, offset: 8 },
+      { kind: 'empty', text: '', line: 3, offset: -1 },
       { kind: 'line', text: 'gh', line: 4, offset: 9 },
     ]);
   });

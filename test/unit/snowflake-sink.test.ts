@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentSinkError } from '../../src/activities/sinks/sink';
+import { PermanentSinkError, SystemicSinkError } from '../../src/activities/sinks/sink';
 import { classifySnowflakeError } from '../../src/activities/sinks/snowflake/errors';
 import { insertSql, rowBatches } from '../../src/activities/sinks/snowflake/sink';
 import { ThrottledError } from '../../src/activities/sinks/throttle';
@@ -47,10 +47,18 @@ describe('snowflake error classes', () => {
     }
   });
 
-  it('compilation and access errors are permanent; a dropped connection is plainly retried', () => {
-    expect(classifySnowflakeError(sdkError('SQL compilation error: x', '001003', '42000'), 'w')).toBeInstanceOf(
-      PermanentSinkError,
+  it("compilation and access errors are systemic, data errors the record's; a dropped connection is plainly retried", () => {
+    expect(classifySnowflakeError(sdkError('SQL compilation error: x', '001003', '42000'), 'w')).toMatchObject({
+      name: 'SystemicSinkError',
+      type: 'SystemicRefusal',
+      reason: 'SQL state 42000',
+    });
+    expect(classifySnowflakeError(sdkError('Incorrect username or password was specified.'), 'w')).toBeInstanceOf(
+      SystemicSinkError,
     );
+    expect(
+      classifySnowflakeError(sdkError("Timestamp 'not a time' is not recognized", '100035', '22007'), 'w'),
+    ).toMatchObject({ name: 'PermanentSinkError', type: 'SnowflakeRejected' });
     const transient = classifySnowflakeError(sdkError('socket hang up', 'ECONNRESET'), 'w') as Error;
     expect(transient).not.toBeInstanceOf(PermanentSinkError);
     expect(transient).not.toBeInstanceOf(ThrottledError);

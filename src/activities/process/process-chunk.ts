@@ -50,9 +50,11 @@ export function createProcessChunk(deps: ProcessDeps) {
     const fileTime = new Date(input.fileTime);
     const ingestTime = new Date(input.ingestTime);
     // Serialized as soon as made: a chunk's envelopes as objects weigh several times their text.
+    // Rejected entries too: a chunk of bad records would otherwise hold one object per line.
     const envelopes: string[] = [];
     const rejected: RecordEntry[] = [];
     let records = 0;
+    let outOfRange = 0;
     let lineNo = firstLine;
     let start = 0;
     // The file's header lines, repeated at the chunk's start so it reads alone; they have no line number.
@@ -77,18 +79,18 @@ export function createProcessChunk(deps: ProcessDeps) {
         if (read.kind === 'error') reject(read.reason);
         else {
           try {
-            const envelope = JSON.stringify(
-              normalize({
-                record: read.record,
-                parser,
-                tenant: file.tenant,
-                fileId,
-                source: { bucket: file.bucket, key: file.key, etag: file.etag, chunk, line: lineNo },
-                fileTime,
-                ingestTime,
-              }),
-            );
-            envelopes.push(envelope);
+            const envelope = normalize({
+              record: read.record,
+              parser,
+              tenant: file.tenant,
+              fileId,
+              source: { bucket: file.bucket, key: file.key, etag: file.etag, chunk, line: lineNo },
+              fileTime,
+              ingestTime,
+              eventTimeWindow: input.eventTimeWindow,
+            });
+            if (envelope.event_time_out_of_range) outOfRange += 1;
+            envelopes.push(JSON.stringify(envelope));
           } catch (e) {
             reject(`could not normalize: ${(e as Error).message}`);
           }
@@ -117,7 +119,15 @@ export function createProcessChunk(deps: ProcessDeps) {
         }),
       );
     }
-    const result = { chunk, records, parsed: envelopes.length, quarantined: rejected.length, firstLine, lastLine };
+    const result = {
+      chunk,
+      records,
+      parsed: envelopes.length,
+      quarantined: rejected.length,
+      firstLine,
+      lastLine,
+      outOfRange,
+    };
     deps.log.debug('chunk processed', { fileId, attempt: Context.current().info.attempt, ...result });
     return result;
   }

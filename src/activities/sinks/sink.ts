@@ -1,4 +1,4 @@
-import type { SinkErrorType } from '../../contracts/errors';
+import { type SinkErrorType, SYSTEMIC_REFUSAL } from '../../contracts/errors';
 import type { SinkName } from '../../contracts/sinks';
 import type { Envelope } from '../../transforms/envelope';
 
@@ -42,6 +42,26 @@ export class PermanentSinkError extends Error {
     message: string,
     /** A type the sink declares in its spec, with its class (permanent or record-level), e.g. "MappingConflict". */
     readonly type: SinkErrorType<'permanent' | 'record'>,
+  ) {
+    super(`${sink}: ${message}`);
+  }
+}
+
+/**
+ * The destination refuses everything for a reason of its own, not of any record: an OpenSearch cluster block
+ * (read-only, disk watermark), the shard limit, a closed or missing index, a security refusal; a missing
+ * Snowflake table or warehouse, a refused login; a missing S3 bucket or denied access. Retried within the
+ * stage's window (the condition may clear), then parked as "SystemicRefusal"; never bisected or quarantined,
+ * since no record is at fault.
+ */
+export class SystemicSinkError extends Error {
+  override name = 'SystemicSinkError';
+  readonly type = SYSTEMIC_REFUSAL;
+  constructor(
+    readonly sink: SinkName,
+    message: string,
+    /** What the destination refused with, e.g. "cluster_block_exception" or "BucketMissing". */
+    readonly reason: string,
   ) {
     super(`${sink}: ${message}`);
   }

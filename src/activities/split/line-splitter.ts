@@ -5,6 +5,8 @@
  */
 export interface LineSink {
   line(content: Buffer, lineNo: number, offset: number): void;
+  /** An empty line: told apart without allocating anything, since a file may hold hundreds of millions. */
+  empty(lineNo: number): void;
   /** A line longer than the limit: its first `kept` bytes (at most the cap) and its full length. */
   oversize(kept: Buffer, totalBytes: number, lineNo: number, offset: number): void;
 }
@@ -68,6 +70,12 @@ export class LineSplitter {
 
   private endLine(newlineBytes: number): void {
     const total = this.length + this.dropped;
+    if (total === 0) {
+      this.sink.empty(this.lineNo);
+      this.lineStart += newlineBytes;
+      this.lineNo += 1;
+      return;
+    }
     const content = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.length);
     if (total > this.maxRecordBytes) this.sink.oversize(content, total, this.lineNo, this.lineStart);
     else this.sink.line(content, this.lineNo, this.lineStart);

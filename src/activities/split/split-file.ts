@@ -5,15 +5,20 @@ import { Context } from '@temporalio/activity';
 import type { SplitInput, SplitResult } from '../../contracts/ingest';
 import { encodeEntry, recordEntry } from '../../quarantine/format';
 import type { Logger } from '../../shared/log';
+import { sourceRefusal, type TenantSources } from '../../shared/tenant-sources';
 import { CloudTrailDocumentError, FormatMismatchError, type Framing, openFraming } from '../../transforms/framing';
 import { AUTO_LOG_TYPE, createReader, getParser } from '../../transforms/parsers';
 import { failure } from '../failures';
 import { fileIdOf, quarantine, sourceUri, staging } from '../layout';
 import { classifyS3Error } from '../s3-errors';
+import { ChunkBuilder } from './chunk-builder';
+import { DecompressionMeter } from './decompression-meter';
 import { isBlank, LineSplitter } from './line-splitter';
 
 export interface SplitDeps {
   s3: S3Client;
+  /** The worker's own SLUICE_TENANT_SOURCES: checked here too, since anyone may start a workflow. */
+  tenantSources?: TenantSources;
   stagingBucket: string;
   quarantineBucket: string;
   log: Logger;
@@ -21,76 +26,20 @@ export interface SplitDeps {
 
 /** How much of an over-long record quarantine keeps (the rest is counted, not stored). */
 const OVERSIZE_KEEP_BYTES = 16 * 1024 * 1024;
+/** Heartbeat at least this often in decompressed bytes, so a slow or long stretch without a chunk is not "dead". */
+const HEARTBEAT_EVERY_BYTES = 8 * 1024 * 1024;
+/**
+ * The compression ratio is judged only past this many decompressed bytes: small, very repetitive files (a few
+ * MiB of blank lines) compress 1000:1 and are harmless; a bomb is harmful for its size, not its ratio.
+ */
+export const RATIO_FLOOR_BYTES = 64 * 1024 * 1024;
 
-interface PendingChunk {
-  index: number;
-  body: Buffer;
-  firstLine: number;
-  lastLine: number;
-  records: number;
-  /** Lines at the start of the body that repeat the file's header, not numbered. */
-  headerLines: number;
-}
-
-/** Accumulates whole lines into chunks of about the target size. */
-class ChunkBuilder {
-  private parts: Buffer[] = [];
-  private bytes = 0;
-  private records = 0;
-  private firstLine = 0;
-  private lastLine = 0;
-  private next = 0;
-  private headerLines = 0;
-  readonly ready: PendingChunk[] = [];
-
-  /** `header` gives the format's header lines in force (Zeek TSV, VPC flow): each chunk starts with them. */
-  constructor(
-    private readonly targetBytes: number,
-    private readonly header: () => Buffer[] = () => [],
-  ) {}
-
-  add(content: Buffer, lineNo: number, isRecord: boolean): void {
-    if (this.parts.length === 0) {
-      this.firstLine = lineNo;
-      const header = this.header();
-      this.headerLines = header.length;
-      for (const h of header) {
-        this.parts.push(h, NL);
-        this.bytes += h.length + 1;
-      }
-    }
-    this.parts.push(content, NL);
-    this.bytes += content.length + 1;
-    this.lastLine = lineNo;
-    if (isRecord) this.records += 1;
-    if (this.bytes >= this.targetBytes) this.cut();
-  }
-
-  cut(): void {
-    if (this.parts.length === 0) return;
-    // A chunk of only blank lines carries nothing; its lines are simply not ingested.
-    if (this.records > 0) {
-      this.ready.push({
-        index: this.next++,
-        body: Buffer.concat(this.parts, this.bytes),
-        firstLine: this.firstLine,
-        lastLine: this.lastLine,
-        records: this.records,
-        headerLines: this.headerLines,
-      });
-    }
-    this.parts = [];
-    this.bytes = 0;
-    this.records = 0;
-  }
-
-  get count(): number {
-    return this.next;
-  }
-}
-
-const NL = Buffer.from('\n');
-const BLANK = Buffer.alloc(0);
+/** Defaults for workflows started before these limits were part of SplitInput. */
+export const SPLIT_DEFAULTS = {
+  maxRecordsPerChunk: 10_000,
+  maxDecompressedBytes: 16 * 1024 ** 3,
+  maxCompressionRatio: 200,
+} as const;
 
 /** A broken gzip stream: no retry reads it differently, so it is permanent. The object is left as it is. */
 function gzipFailure(e: unknown, file: SplitInput['file'], bytesRead: number): unknown {
@@ -117,6 +66,8 @@ export function createSplitFile(deps: SplitDeps) {
     } catch (e) {
       throw failure((e as Error).message, 'UnknownLogType');
     }
+    const refusal = sourceRefusal(deps.tenantSources ?? new Map(), file.tenant, file.bucket, file.key);
+    if (refusal) throw failure(refusal, 'SourceNotAllowed');
     const ctx = Context.current();
     const log = deps.log.child({ fileId, source: sourceUri(file), activity: 'splitFile', attempt: ctx.info.attempt });
 
@@ -142,19 +93,35 @@ export function createSplitFile(deps: SplitDeps) {
     if (!gzip && /\.gz$/i.test(file.key) && head.length > 0) {
       warnings.push(`${file.key} is named .gz but is not gzip-compressed (no gzip magic bytes); read as plain text`);
     }
+    const meter = new DecompressionMeter(file, gzip, {
+      maxDecompressedBytes: input.maxDecompressedBytes ?? SPLIT_DEFAULTS.maxDecompressedBytes,
+      maxCompressionRatio: input.maxCompressionRatio ?? SPLIT_DEFAULTS.maxCompressionRatio,
+      ratioFloorBytes: RATIO_FLOOR_BYTES,
+    });
     async function* raw(): AsyncGenerator<Buffer> {
-      if (head.length) yield head;
+      if (head.length) {
+        meter.compressed(head.length);
+        yield head;
+      }
       for (;;) {
         const n = await iterator.next();
         if (n.done) return;
+        meter.compressed(n.value.length);
         yield Buffer.from(n.value);
       }
     }
     const source: AsyncIterable<Buffer> = gzip ? Readable.from(raw()).pipe(createGunzip()) : raw();
 
+    // Counted as they leave gunzip, before framing: a bomb stops at the limit whatever the format makes of it.
+    async function* metered(): AsyncGenerator<Buffer> {
+      for await (const buf of source) {
+        meter.decompressed(buf.length);
+        yield buf;
+      }
+    }
     let framing: Framing;
     try {
-      framing = await openFraming(source, file.logType, { uri: sourceUri(file), key: file.key });
+      framing = await openFraming(metered(), file.logType, { uri: sourceUri(file), key: file.key });
     } catch (e) {
       if (e instanceof FormatMismatchError) throw failure(e.message, 'FormatMismatch');
       throw gzipFailure(e, file, 0);
@@ -162,22 +129,38 @@ export function createSplitFile(deps: SplitDeps) {
     if (framing.skip) warnings.push(framing.skip.what);
     const reader = createReader(framing.parser);
 
-    const chunks = new ChunkBuilder(input.chunkTargetBytes, () => reader.headerLines());
+    const chunks = new ChunkBuilder(
+      {
+        targetBytes: input.chunkTargetBytes,
+        maxRecords: input.maxRecordsPerChunk ?? SPLIT_DEFAULTS.maxRecordsPerChunk,
+      },
+      () => reader.headerLines(),
+    );
     const oversize: { kept: Buffer; total: number; line: number; offset: number }[] = [];
     let records = 0;
+    let blank = 0;
     const splitter = new LineSplitter(input.maxRecordBytes, OVERSIZE_KEEP_BYTES, {
       line(content, lineNo) {
-        const header = reader.isHeader(content);
-        const isRecord = !header && !isBlank(content);
-        if (isRecord) records += 1;
-        chunks.add(content, lineNo, isRecord);
-        // After the add: a chunk starting here repeats the header in force before this line.
-        if (header) reader.read(content);
+        if (isBlank(content)) {
+          blank += 1;
+          chunks.addEmpty(lineNo);
+        } else if (reader.isHeader(content)) {
+          // Kept in the chunk (process reads it too); a chunk starting here repeats the header in force before it.
+          chunks.addHeader(content, lineNo);
+          reader.read(content);
+        } else {
+          records += 1;
+          chunks.addRecord(content, lineNo);
+        }
+      },
+      empty(lineNo) {
+        blank += 1;
+        chunks.addEmpty(lineNo);
       },
       oversize(kept, total, line, offset) {
         records += 1;
         oversize.push({ kept: Buffer.from(kept), total, line, offset });
-        chunks.add(BLANK, line, false);
+        chunks.addEmpty(line);
       },
     });
 
@@ -222,10 +205,15 @@ export function createSplitFile(deps: SplitDeps) {
       }
     };
 
+    let nextHeartbeat = HEARTBEAT_EVERY_BYTES;
     try {
       for await (const buf of framing.lines) {
         splitter.push(buf);
         if (chunks.ready.length || oversize.length) await drain();
+        if (splitter.bytesRead >= nextHeartbeat) {
+          ctx.heartbeat({ chunks: chunks.count, bytes: splitter.bytesRead });
+          nextHeartbeat = splitter.bytesRead + HEARTBEAT_EVERY_BYTES;
+        }
       }
     } catch (e) {
       if (e instanceof CloudTrailDocumentError) {
@@ -241,6 +229,7 @@ export function createSplitFile(deps: SplitDeps) {
       fileId,
       chunkCount: chunks.count,
       records,
+      blank,
       quarantined,
       compressedBytes,
       bytes: splitter.bytesRead,

@@ -1,5 +1,5 @@
 import { type API, type Client, errors } from '@opensearch-project/opensearch';
-import type { Envelope } from '../../../transforms/envelope';
+import { type Envelope, partitionTimeOf } from '../../../transforms/envelope';
 import { type EnvelopeBatch, PermanentSinkError, type Sink, type SinkWriteResult } from '../sink';
 import { AdaptiveThrottle, ThrottledError } from '../throttle';
 import { onceUntilFailure } from '../util';
@@ -61,6 +61,8 @@ export function indexTemplate(prefix: string, replicas = 0): API.Indices_PutInde
           log_type: keyword,
           event_time: { type: 'date' },
           event_time_source: keyword,
+          partition_time: { type: 'date' },
+          event_time_out_of_range: { type: 'boolean' },
           ingest_time: { type: 'date' },
           source: {
             properties: {
@@ -97,7 +99,8 @@ const FORBIDDEN = /[\\/*?"<>| ,#:\s]/g;
 
 /** `<prefix>-<tenant>-<log_type>-<yyyy.mm.dd>` of the event time (UTC), made a legal index name. */
 export function indexNameOf(prefix: string, e: Envelope): string {
-  const day = e.event_time.slice(0, 10).replaceAll('-', '.');
+  // The event time, or the file's when the event time was out of range (see envelope.ts): bounded fan-out.
+  const day = partitionTimeOf(e).slice(0, 10).replaceAll('-', '.');
   return `${prefix}-${e.tenant}-${e.log_type}-${day}`.toLowerCase().replace(FORBIDDEN, '_');
 }
 

@@ -6,7 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Envelope } from '../../../transforms/envelope';
+import { type Envelope, partitionTimeOf } from '../../../transforms/envelope';
 import type { EnvelopeBatch, Sink, SinkWriteResult } from '../sink';
 import { mapLimit, onceUntilFailure } from '../util';
 import { classifyS3SinkError as classify } from './errors';
@@ -18,7 +18,8 @@ export interface S3SinkDeps {
 
 /** Hive-style partition of an envelope by its event time (UTC): `tenant=…/log_type=…/date=YYYY-MM-DD/hour=HH`. */
 export function partitionOf(e: Envelope): string {
-  const t = e.event_time;
+  // The event time, or the file's when the event time was out of range (see envelope.ts): bounded fan-out.
+  const t = partitionTimeOf(e);
   return `tenant=${e.tenant}/log_type=${e.log_type}/date=${t.slice(0, 10)}/hour=${t.slice(11, 13)}`;
 }
 

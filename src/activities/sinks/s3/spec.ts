@@ -21,6 +21,7 @@ export const s3Spec = {
   concurrency: 4,
   retry: { window: '6h', initialInterval: '1s' },
   attemptTimeout: 10 * MINUTE,
-  errors: { BucketMissing: 'permanent', AccessDenied: 'permanent' },
+  // A missing bucket or denied access is a SystemicRefusal (contracts/errors.ts): no record of its own.
+  errors: {},
   settings: S3_SINK_SETTINGS,
 } as const satisfies SinkSpec<'s3'>;

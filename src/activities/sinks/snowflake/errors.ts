@@ -1,4 +1,4 @@
-import { PermanentSinkError } from '../sink';
+import { PermanentSinkError, SystemicSinkError } from '../sink';
 import { ThrottledError } from '../throttle';
 
 /** Snowflake's failures sorted by what a retry can do about them (the classes are declared in ./spec.ts). */
@@ -23,7 +23,8 @@ export function isSnowflakeThrottling(e: unknown): boolean {
 }
 
 /**
- * Compilation, access, authentication and data errors cannot be fixed by a retry; throttling is retried more
+ * Compilation, access, authentication and data errors cannot be fixed by a retry (only data errors are a
+ * record's; the rest are systemic); throttling is retried more
  * slowly (Throttled); anything else is retried as it is.
  * SQL states: 42 syntax/access, 02 "does not exist or not authorized", 28 authorization, 22 data, 0A unsupported.
  */
@@ -40,6 +41,9 @@ export function classifySnowflakeError(e: unknown, what: string): unknown {
     err.name === 'MissingParameterError' ||
     (!err.code && LOGIN_REFUSED.test(err.message ?? ''));
   const detail = `${what}: ${err.message}${code ? ` (code ${code}${state ? `, SQL state ${state}` : ''})` : ''}`;
-  if (permanent) return new PermanentSinkError('snowflake', detail, 'SnowflakeRejected');
+  // Only a data error (SQL state 22) can come from a record; a missing table, a refused login or a statement the
+  // table does not fit refuses every record alike: systemic, retried and then parked, never bisected.
+  if (permanent && state.startsWith('22')) return new PermanentSinkError('snowflake', detail, 'SnowflakeRejected');
+  if (permanent) return new SystemicSinkError('snowflake', detail, state ? `SQL state ${state}` : code || 'refused');
   return new Error(`snowflake: ${detail}`, { cause: e });
 }
