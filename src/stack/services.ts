@@ -11,6 +11,7 @@ import { createS3 } from '../shared/clients';
 import { connectTemporal } from '../shared/temporal-connection';
 import { minioWebhookEnv, watchLandingBucket } from './minio-notify';
 import { httpOk, type ManagedProcess, type StartSpec } from './process';
+import { searchAttributeRegistrations } from './search-attributes';
 import { sqs } from './sqs-service';
 import {
   ensureFakesnow,
@@ -87,7 +88,14 @@ const temporal: Service = {
         namespace: cfg.temporal.namespace,
       });
       const missing = Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((k) => !(k in (customAttributes ?? {})));
-      if (missing.length) return `search attributes not registered yet: ${missing.join(', ')}`;
+      if (missing.length) {
+        // Flags register attributes only in a new database: add what an older state dir lacks, then check again.
+        await connection.operatorService.addSearchAttributes({
+          namespace: cfg.temporal.namespace,
+          searchAttributes: searchAttributeRegistrations(missing),
+        });
+        return `search attributes not registered yet: ${missing.join(', ')}`;
+      }
     } catch (e) {
       return `frontend ${cfg.temporal.address} not answering: ${(e as Error).message}`;
     } finally {

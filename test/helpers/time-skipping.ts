@@ -1,7 +1,6 @@
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/contracts/search-attributes';
+import { searchAttributeRegistrations } from '../../src/stack/search-attributes';
 import { ensureTestServer } from '../../src/stack/test-server';
 import { cfg } from './env';
 
@@ -42,9 +41,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   try {
     await env.connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(
-        Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, indexedValueType(type)]),
-      ),
+      searchAttributes: searchAttributeRegistrations(),
     });
   } catch (e) {
     await env.teardown();
@@ -64,12 +61,4 @@ async function startServer(launcher: string, tries = 3): Promise<TestWorkflowEnv
       if (i >= tries || !/did not start/.test((e as Error).message)) throw e;
     }
   }
-}
-
-function indexedValueType(type: 'Keyword' | 'Datetime' | 'Int') {
-  const encoded = encodeSearchAttributeIndexedValueType(
-    ({ Keyword: 'KEYWORD', Datetime: 'DATETIME', Int: 'INT' } as const)[type],
-  );
-  if (encoded === undefined) throw new Error(`no indexed value type for search attribute type ${type}`);
-  return encoded;
 }
