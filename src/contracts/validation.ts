@@ -86,8 +86,8 @@ export function ingestInputProblems(input: unknown): string[] {
     else {
       for (const [k, v] of Object.entries(options)) {
         const range = OPTION_RANGES[k];
-        if (k === 'reingest') {
-          if (typeof v !== 'boolean') problems.push('options.reingest must be true or false');
+        if (k === 'reingest' || k === 'metricLabels') {
+          if (typeof v !== 'boolean') problems.push(`options.${k} must be true or false`);
         } else if (k === 'retry') {
           if (!isObject(v)) problems.push('options.retry must be an object of stages');
           else

@@ -13,6 +13,13 @@ describe('workflow input validation (the same checks in the workflow and the cli
     );
   });
 
+  it('takes the flags every client may pass (reingest, metric labels) as booleans only', () => {
+    expect(ingestInputProblems({ file, options: { reingest: true, metricLabels: false } })).toEqual([]);
+    expect(ingestInputProblems({ file, options: { metricLabels: 'yes' } })).toEqual([
+      'options.metricLabels must be true or false',
+    ]);
+  });
+
   it('refuses tenants that would write under another tenant, and names every problem at once', () => {
     expect(ingestInputProblems({ file: { ...file, tenant: 'a/b', bucket: 'B_', etag: '"x"', key: '' } })).toEqual([
       'tenant "a/b": use 1-63 lowercase letters, digits, - and _ (it names S3 prefixes, indices and workflow ids)',
