@@ -71,6 +71,9 @@ function probe(parser: Parser, head: Buffer, complete: boolean): string[] | unde
     if (r.kind === 'record') return undefined;
     if (r.kind === 'error') reasons.push(r.reason);
   }
+  // A verdict needs the whole file or a full sample: a head holding a record or two of a file of long lines says
+  // too little, and its bad records are better quarantined one by one than the whole file refused.
+  if (!complete && reasons.length < PROBE_RECORDS) return undefined;
   return reasons.length ? reasons : undefined;
 }
 
