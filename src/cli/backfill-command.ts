@@ -3,6 +3,7 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { UsageError } from '../client/errors';
 import { parseS3Uri } from '../client/sources';
 import { loadConfig } from '../config/load';
+import { parseDuration } from '../config/units';
 import type { ScanInput, ScanProgress } from '../contracts/scan';
 import { SCAN_WORKFLOW, scanProgressQuery } from '../contracts/scan-messages';
 import { parseRoutes } from '../intake/routes';
@@ -20,12 +21,9 @@ export const BACKFILL_USAGE = `sluice backfill s3://bucket/prefix --tenant T --l
   Prints progress (listed, started, already done, rate, ETA) until done; --detach returns at once, and
   \`sluice status <workflow id>\` shows it later.`;
 
-const DURATION = /^(\d+(?:\.\d+)?)(s|m|h|d)$/;
-const UNIT: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 export function parseWhen(text: string, now = Date.now()): string {
-  const m = DURATION.exec(text);
-  if (m) return new Date(now - Number(m[1]) * (UNIT[m[2] as string] ?? 0)).toISOString();
+  const age = parseDuration(text);
+  if (age !== undefined) return new Date(now - age).toISOString();
   const t = Date.parse(text);
   if (Number.isNaN(t))
     throw new UsageError(`"${text}": expected an ISO time (2026-11-01, 2026-11-01T12:00Z) or an age (7d, 12h)`);
